@@ -1,0 +1,105 @@
+package dev.secureingress.cluster;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A wait with a deadline that, when it runs out, says what it waited for and the state it last saw.
+ *
+ * <pre>{@code
+ * Gateway programmed = BoundedWait.forState("Gateway istio-system/mygateway to be Programmed")
+ *     .atMost(Duration.ofSeconds(30))
+ *     .describedBy(ConditionReport::of)
+ *     .until(() -> client.resource(gateway).get(), ConditionReport.hasCondition("Programmed", "True"));
+ * }</pre>
+ *
+ * @param <T> the observed state
+ */
+public final class BoundedWait<T> {
+
+    private final String description;
+    private Duration timeout = Duration.ofSeconds(60);
+    private Duration pollInterval = Duration.ofMillis(50);
+    private Function<? super T, String> describer = String::valueOf;
+
+    private BoundedWait(String description) {
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    /** Starts a wait; {@code description} completes the sentence "timed out waiting for ...". */
+    public static <T> BoundedWait<T> forState(String description) {
+        return new BoundedWait<>(description);
+    }
+
+    /** The deadline; 60 seconds unless set. */
+    public BoundedWait<T> atMost(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    /** How often the state is read; 50 ms unless set. */
+    public BoundedWait<T> pollEvery(Duration interval) {
+        this.pollInterval = interval;
+        return this;
+    }
+
+    /** How the last seen state is rendered in the timeout message. Must not reveal private keys. */
+    public BoundedWait<T> describedBy(Function<? super T, String> describer) {
+        this.describer = describer;
+        return this;
+    }
+
+    /**
+     * Reads the state until {@code done} accepts it and returns that state.
+     *
+     * @throws WaitTimeoutException naming what was awaited and the last state seen ({@code null} reads
+     *                              are reported as "not found"); exceptions from the probe are reported too
+     */
+    public T until(Supplier<T> probe, Predicate<? super T> done) {
+        AtomicReference<T> lastSeen = new AtomicReference<>();
+        AtomicReference<RuntimeException> lastError = new AtomicReference<>();
+        try {
+            return Awaitility.await(description)
+                    .atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(pollInterval)
+                    .pollInSameThread()
+                    .until(() -> {
+                        try {
+                            T state = probe.get();
+                            lastSeen.set(state);
+                            lastError.set(null);
+                            return state;
+                        } catch (RuntimeException e) {
+                            lastError.set(e);
+                            return null;
+                        }
+                    }, state -> state != null && done.test(state));
+        } catch (ConditionTimeoutException timedOut) {
+            throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), lastError.get()), lastError.get());
+        }
+    }
+
+    private String timeoutMessage(T lastSeen, RuntimeException lastError) {
+        String seen;
+        if (lastError != null) {
+            seen = "the last read failed: " + lastError;
+        } else if (lastSeen == null) {
+            seen = "not found";
+        } else {
+            seen = describer.apply(lastSeen);
+        }
+        return "Timed out after " + timeout.toMillis() + " ms waiting for " + description
+                + "; last seen: " + seen;
+    }
+}
