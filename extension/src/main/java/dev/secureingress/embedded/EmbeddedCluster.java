@@ -1,0 +1,125 @@
+package dev.secureingress.embedded;
+
+import dev.secureingress.cluster.IngressCluster;
+import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.dataplane.PortPolicy;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A Kubernetes cluster inside the JVM: the embedded API server, plus the controllers that make its objects
+ * come alive. For machines without Docker.
+ *
+ * <pre>{@code
+ * try (EmbeddedCluster cluster = EmbeddedCluster.builder().portPolicy(PortPolicy.EPHEMERAL).start()) {
+ *     cluster.client().resource(gateway).create();
+ *     InetSocketAddress https = cluster.gatewayEndpoint("istio-system", "mygateway", 443);
+ * }
+ * }</pre>
+ */
+public final class EmbeddedCluster implements IngressCluster {
+
+    /** Label on a Gateway's {@code <gateway>-istio} Service naming the Gateway. */
+    public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+    private final EmbeddedApiServer apiServer;
+    private final PortPolicy portPolicy;
+
+    private EmbeddedCluster(EmbeddedApiServer apiServer, PortPolicy portPolicy) {
+        this.apiServer = apiServer;
+        this.portPolicy = portPolicy;
+    }
+
+    /** A builder with defaults for tests: ephemeral ports. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public String backendName() {
+        return "embedded";
+    }
+
+    @Override
+    public KubernetesClient client() {
+        return apiServer.client();
+    }
+
+    /** The embedded API server (URL, certificate, kubeconfig). */
+    public EmbeddedApiServer apiServer() {
+        return apiServer;
+    }
+
+    /** How this cluster maps logical listener ports to bound ports. */
+    public PortPolicy portPolicy() {
+        return portPolicy;
+    }
+
+    /**
+     * Reads the Gateway's {@code <gateway>-istio} Service: the address is its
+     * {@code status.loadBalancer.ingress[0].ip}, the port the {@code nodePort} of the Service port whose
+     * {@code port} is {@code listenerPort}.
+     */
+    @Override
+    public InetSocketAddress gatewayEndpoint(String namespace, String gatewayName, int listenerPort) {
+        String serviceName = gatewayName + "-istio";
+        String where = "Gateway " + namespace + "/" + gatewayName + ": Service " + namespace + "/" + serviceName;
+        Service service = client().services().inNamespace(namespace).withName(serviceName).get();
+        if (service == null) {
+            throw new IllegalStateException(where + " does not exist yet; the gateway controller creates it once the"
+                    + " Gateway (gatewayClassName: " + EmbeddedApiServer.GATEWAY_CLASS + ") is accepted");
+        }
+        List<ServicePort> ports = Optional.ofNullable(service.getSpec().getPorts()).orElse(List.of());
+        ServicePort port = ports.stream()
+                .filter(p -> Objects.equals(p.getPort(), listenerPort))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(where + " has no port " + listenerPort
+                        + " (it has " + ports.stream().map(p -> String.valueOf(p.getPort())).collect(Collectors.joining(", "))
+                        + "); is there a listener with port " + listenerPort + "?"));
+        if (port.getNodePort() == null) {
+            throw new IllegalStateException(where + " port " + listenerPort + " has no nodePort (the bound port) yet");
+        }
+        String address = Optional.ofNullable(service.getStatus())
+                .map(status -> status.getLoadBalancer())
+                .map(lb -> lb.getIngress())
+                .filter(ingress -> !ingress.isEmpty())
+                .map(ingress -> ingress.get(0))
+                .map(LoadBalancerIngress::getIp)
+                .orElseThrow(() -> new IllegalStateException(where
+                        + " has no status.loadBalancer.ingress[0].ip (the gateway address) yet"));
+        return new InetSocketAddress(address, port.getNodePort());
+    }
+
+    @Override
+    public void close() {
+        apiServer.close();
+    }
+
+    /** Configures and starts an {@link EmbeddedCluster}. */
+    public static final class Builder {
+
+        private PortPolicy portPolicy = PortPolicy.EPHEMERAL;
+
+        private Builder() {
+        }
+
+        /** How listener ports are bound; {@link PortPolicy#EPHEMERAL} (parallel-safe) unless set. */
+        public Builder portPolicy(PortPolicy portPolicy) {
+            this.portPolicy = Objects.requireNonNull(portPolicy, "portPolicy");
+            return this;
+        }
+
+        /** Starts the API server and the controllers. */
+        public EmbeddedCluster start() {
+            return new EmbeddedCluster(EmbeddedApiServer.start(), portPolicy);
+        }
+    }
+}

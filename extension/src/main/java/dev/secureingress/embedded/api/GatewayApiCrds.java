@@ -1,0 +1,94 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Gateway API standard-channel CustomResourceDefinitions, generated from fabric8's Gateway API model
+ * classes: group, kind, plural, singular and scope come from the classes; served versions, short names
+ * and the status subresource are listed here. The schemas keep unknown fields (the embedded API server
+ * does not validate custom resources against an OpenAPI schema).
+ */
+public final class GatewayApiCrds {
+
+    /** The Gateway API release whose standard channel these CRDs describe. */
+    public static final String BUNDLE_VERSION = "v1.4.0";
+    public static final String CHANNEL = "standard";
+
+    private record Definition(Class<? extends HasMetadata> type, List<String> servedVersions, List<String> shortNames) {
+    }
+
+    private static final List<Definition> STANDARD_CHANNEL = List.of(
+            new Definition(GatewayClass.class, List.of("v1", "v1beta1"), List.of("gc")),
+            new Definition(Gateway.class, List.of("v1", "v1beta1"), List.of("gtw")),
+            new Definition(HTTPRoute.class, List.of("v1", "v1beta1"), List.of()),
+            new Definition(GRPCRoute.class, List.of("v1"), List.of()),
+            new Definition(ReferenceGrant.class, List.of("v1", "v1beta1"), List.of("refgrant")),
+            new Definition(BackendTLSPolicy.class, List.of("v1"), List.of("btlspolicy")),
+            new Definition(TLSRoute.class, List.of("v1"), List.of()));
+
+    private GatewayApiCrds() {
+    }
+
+    /** One CRD per standard-channel kind, each with a status subresource, storage version {@code v1}. */
+    public static List<CustomResourceDefinition> standardChannel() {
+        return STANDARD_CHANNEL.stream().map(GatewayApiCrds::toCrd).toList();
+    }
+
+    private static CustomResourceDefinition toCrd(Definition definition) {
+        Class<? extends HasMetadata> type = definition.type();
+        String group = HasMetadata.getGroup(type);
+        String plural = HasMetadata.getPlural(type);
+        String storageVersion = HasMetadata.getVersion(type);
+        List<CustomResourceDefinitionVersion> versions = definition.servedVersions().stream()
+                .map(version -> new CustomResourceDefinitionVersionBuilder()
+                        .withName(version)
+                        .withServed(true)
+                        .withStorage(version.equals(storageVersion))
+                        .withNewSubresources().withNewStatus().endStatus().endSubresources()
+                        .withNewSchema()
+                        .withOpenAPIV3Schema(new JSONSchemaPropsBuilder()
+                                .withType("object")
+                                .withXKubernetesPreserveUnknownFields(true)
+                                .build())
+                        .endSchema()
+                        .build())
+                .toList();
+        return new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName(plural + "." + group)
+                .withAnnotations(Map.of(
+                        "gateway.networking.k8s.io/bundle-version", BUNDLE_VERSION,
+                        "gateway.networking.k8s.io/channel", CHANNEL))
+                .endMetadata()
+                .withNewSpec()
+                .withGroup(group)
+                .withScope(Namespaced.class.isAssignableFrom(type) ? "Namespaced" : "Cluster")
+                .withNewNames()
+                .withKind(HasMetadata.getKind(type))
+                .withListKind(HasMetadata.getKind(type) + "List")
+                .withPlural(plural)
+                .withSingular(HasMetadata.getSingular(type))
+                .withShortNames(definition.shortNames())
+                .withCategories("gateway-api")
+                .endNames()
+                .withVersions(versions)
+                .endSpec()
+                .build();
+    }
+}

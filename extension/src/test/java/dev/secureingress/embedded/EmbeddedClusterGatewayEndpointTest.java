@@ -1,0 +1,76 @@
+package dev.secureingress.embedded;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EmbeddedClusterGatewayEndpointTest {
+
+    private static EmbeddedCluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = EmbeddedCluster.builder().start();
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void readsAddressAndBoundPortFromTheGatewayService() {
+        cluster.client().resource(gatewayService("bound", "127.0.0.7")).create();
+
+        InetSocketAddress endpoint = cluster.gatewayEndpoint("istio-system", "bound", 443);
+
+        assertThat(endpoint.getAddress().getHostAddress()).isEqualTo("127.0.0.7");
+        assertThat(endpoint.getPort()).isEqualTo(10443);
+    }
+
+    @Test
+    void namesTheMissingService() {
+        assertThatThrownBy(() -> cluster.gatewayEndpoint("istio-system", "absent", 443))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("Service istio-system/absent-istio does not exist");
+    }
+
+    @Test
+    void namesTheMissingPort() {
+        cluster.client().resource(gatewayService("other-port", "127.0.0.8")).create();
+
+        assertThatThrownBy(() -> cluster.gatewayEndpoint("istio-system", "other-port", 8443))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no port 8443 (it has 443)");
+    }
+
+    @Test
+    void namesTheMissingAddress() {
+        cluster.client().resource(gatewayService("no-address", null)).create();
+
+        assertThatThrownBy(() -> cluster.gatewayEndpoint("istio-system", "no-address", 443))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no status.loadBalancer.ingress[0].ip");
+    }
+
+    private static Service gatewayService(String gateway, String address) {
+        ServiceBuilder service = new ServiceBuilder()
+                .withNewMetadata().withName(gateway + "-istio").withNamespace("istio-system")
+                .addToLabels(EmbeddedCluster.GATEWAY_NAME_LABEL, gateway).endMetadata()
+                .withNewSpec().withType("LoadBalancer")
+                .addNewPort().withName("https").withPort(443).withNodePort(10443).endPort()
+                .endSpec();
+        if (address != null) {
+            service.withNewStatus().withNewLoadBalancer().addNewIngress().withIp(address).endIngress()
+                    .endLoadBalancer().endStatus();
+        }
+        return service.build();
+    }
+}

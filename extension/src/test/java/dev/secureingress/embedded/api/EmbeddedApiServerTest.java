@@ -1,0 +1,143 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EmbeddedApiServerTest {
+
+    private static EmbeddedApiServer api;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        api = EmbeddedApiServer.start();
+        client = api.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void servesHttpsAndVerifiesItsCertificate() {
+        assertThat(api.url()).startsWith("https://");
+        assertThat(client.getKubernetesVersion().getMajor()).isEqualTo("1");
+    }
+
+    @Test
+    void initialNamespacesCarryTheirNameLabel() {
+        for (String name : EmbeddedApiServer.INITIAL_NAMESPACES) {
+            Namespace namespace = client.namespaces().withName(name).get();
+            assertThat(namespace).as(name).isNotNull();
+            assertThat(namespace.getMetadata().getLabels()).containsEntry("kubernetes.io/metadata.name", name);
+        }
+    }
+
+    @Test
+    void newNamespacesGetTheNameLabel() {
+        String name = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("team", "a").endMetadata()
+                .build()).create();
+        Namespace created = client.namespaces().withName(name).get();
+        assertThat(created.getMetadata().getLabels())
+                .containsEntry("kubernetes.io/metadata.name", name)
+                .containsEntry("team", "a");
+    }
+
+    @Test
+    void gatewayApiCrdsAndTheIstioClassExist() {
+        CustomResourceDefinition gateways = client.apiextensions().v1().customResourceDefinitions()
+                .withName("gateways.gateway.networking.k8s.io").get();
+        assertThat(gateways).isNotNull();
+        assertThat(gateways.getSpec().getScope()).isEqualTo("Namespaced");
+        assertThat(gateways.getSpec().getNames().getShortNames()).containsExactly("gtw");
+        assertThat(client.apiextensions().v1().customResourceDefinitions()
+                .withName("gatewayclasses.gateway.networking.k8s.io").get().getSpec().getScope()).isEqualTo("Cluster");
+
+        GatewayClass istio = client.resources(GatewayClass.class).withName("istio").get();
+        assertThat(istio.getSpec().getControllerName()).isEqualTo("istio.io/gateway-controller");
+    }
+
+    @Test
+    void gatewayStatusIsASubresource() {
+        Gateway gateway = client.resource(new GatewayBuilder()
+                .withNewMetadata().withName("gw-" + UUID.randomUUID().toString().substring(0, 8))
+                .withNamespace("istio-system").endMetadata()
+                .withNewSpec().withGatewayClassName("istio").addNewListener().withName("https").withPort(443)
+                .withProtocol("HTTPS").endListener().endSpec()
+                .build()).create();
+
+        gateway.setStatus(null);
+        gateway.getSpec().getListeners().get(0).setPort(8443);
+        Gateway withStatus = new GatewayBuilder(gateway).withNewStatus()
+                .withConditions(new ConditionBuilder().withType("Programmed").withStatus("True").withReason("Programmed")
+                        .withMessage("ok").withLastTransitionTime("2026-01-01T00:00:00Z").build())
+                .endStatus().build();
+        client.resource(withStatus).updateStatus();
+
+        Gateway stored = client.resource(gateway).get();
+        assertThat(stored.getStatus().getConditions()).extracting("type").containsExactly("Programmed");
+        assertThat(stored.getSpec().getListeners().get(0).getPort())
+                .as("a status update leaves the spec alone").isEqualTo(443);
+    }
+
+    @Test
+    void informersSeeGatewaysComeAndGo() throws Exception {
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+        String name = "watched-" + UUID.randomUUID().toString().substring(0, 8);
+        SharedIndexInformer<Gateway> informer = client.resources(Gateway.class).inNamespace("default")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Gateway obj) {
+                        events.add("add " + obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(Gateway oldObj, Gateway newObj) {
+                    }
+
+                    @Override
+                    public void onDelete(Gateway obj, boolean deletedFinalStateUnknown) {
+                        events.add("delete " + obj.getMetadata().getName());
+                    }
+                });
+        try {
+            Gateway gateway = client.resource(new GatewayBuilder()
+                    .withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                    .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
+            assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("add " + name);
+            client.resource(gateway).delete();
+            assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("delete " + name);
+        } finally {
+            informer.close();
+        }
+    }
+
+    @Test
+    void listsGatewayClassesClusterWide() {
+        List<GatewayClass> classes = client.resources(GatewayClass.class).list().getItems();
+        assertThat(classes).extracting(c -> c.getMetadata().getName()).contains("istio");
+    }
+}
