@@ -1,0 +1,111 @@
+package dev.secureingress.embedded.dataplane;
+
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Server {@link SslContext}s for HTTPS listeners, cached by the content of their {@link TlsProgram}
+ * (keys, chains, mode, client CAs) so that reprogramming an unchanged listener reuses its context.
+ *
+ * <p>Every context offers TLS 1.3 and 1.2 and ALPN {@code h2} and {@code http/1.1}. A listener with several
+ * certificates (for example RSA and ECDSA) gets one key manager holding all of them; the JDK picks the one the
+ * client's signature algorithms allow.
+ */
+final class ServerTlsContexts {
+
+    private static final char[] NO_PASSWORD = new char[0];
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+
+    private final Map<TlsProgram, SslContext> contexts = new ConcurrentHashMap<>();
+
+    /** The context for a listener's TLS settings, built on first use. */
+    SslContext contextFor(String listener, TlsProgram tls) {
+        SslContext cached = contexts.get(tls);
+        if (cached != null) {
+            return cached;
+        }
+        SslContext built = build(listener, tls);
+        SslContext raced = contexts.putIfAbsent(tls, built);
+        return raced != null ? raced : built;
+    }
+
+    /** Forgets contexts no current listener uses. */
+    void retainOnly(Collection<TlsProgram> inUse) {
+        Set<TlsProgram> keep = Set.copyOf(inUse);
+        contexts.keySet().removeIf(tls -> !keep.contains(tls));
+    }
+
+    int size() {
+        return contexts.size();
+    }
+
+    private static SslContext build(String listener, TlsProgram tls) {
+        if (tls.certificates().isEmpty()) {
+            throw new IllegalArgumentException("HTTPS listener " + listener
+                    + " has no server certificate; give its TlsProgram at least one certificate");
+        }
+        if (tls.mode() != TlsProgram.TerminateMode.SIMPLE && tls.clientCas().isEmpty()) {
+            throw new IllegalArgumentException("HTTPS listener " + listener + " uses tls-terminate-mode "
+                    + tls.mode() + " but has no client CA certificates; give the TlsProgram its clientCas");
+        }
+        try {
+            SslContextBuilder builder = SslContextBuilder.forServer(keyManagers(listener, tls))
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(ALPN);
+            switch (tls.mode()) {
+                case SIMPLE -> builder.clientAuth(ClientAuth.NONE);
+                case MUTUAL -> builder.clientAuth(ClientAuth.REQUIRE)
+                        .trustManager(tls.clientCas().toArray(X509Certificate[]::new));
+                case OPTIONAL_MUTUAL -> builder.clientAuth(ClientAuth.OPTIONAL)
+                        .trustManager(tls.clientCas().toArray(X509Certificate[]::new));
+            }
+            return builder.build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot build the TLS context of listener " + listener + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static KeyManagerFactory keyManagers(String listener, TlsProgram tls) {
+        try {
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            int index = 0;
+            for (TlsProgram.ServerCertificate certificate : tls.certificates()) {
+                keyStore.setKeyEntry("certificate-" + index++, certificate.privateKey(), NO_PASSWORD,
+                        certificate.chain().toArray(X509Certificate[]::new));
+            }
+            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
+            factory.init(keyStore, NO_PASSWORD);
+            return factory;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException("the server certificate of listener " + listener
+                    + " is unusable (the chain must start with the private key's certificate, each certificate followed by"
+                    + " its issuer): "
+                    + e.getMessage(), e);
+        }
+    }
+}
