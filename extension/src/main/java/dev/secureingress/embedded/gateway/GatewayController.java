@@ -1,0 +1,198 @@
+package dev.secureingress.embedded.gateway;
+
+import dev.secureingress.embedded.dataplane.DataPlane;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded gateway's control plane: an Istio-like Gateway API controller for the GatewayClass
+ * {@value #CLASS_NAME} (controller {@value #CONTROLLER_NAME}).
+ *
+ * <p>It watches GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants, Secrets, ConfigMaps, Namespaces,
+ * Services, Endpoints and EndpointSlices through informers; every change triggers a reconciliation pass
+ * (changes arriving during a pass are folded into the next one) which
+ * <ul>
+ *   <li>programs each Gateway of class {@value #CLASS_NAME} into the {@link DataPlane} (only when its
+ *       program changed): the listeners that are valid, with their certificates and attached routes;</li>
+ *   <li>writes Gateway, listener, HTTPRoute and GatewayClass status per the Gateway API spec, only when it
+ *       changed;</li>
+ *   <li>keeps the Service {@code <gateway>-istio} that says where the Gateway is served (address in
+ *       {@code status.loadBalancer.ingress[0].ip}, bound ports as {@code nodePort}s).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (GatewayController controller = GatewayController.start(client, dataPlane)) {
+ *     // apply Secrets, Gateways, HTTPRoutes; await Programmed
+ * }
+ * }</pre>
+ *
+ * The controller neither closes the client nor the data plane it was given.
+ */
+public final class GatewayController implements AutoCloseable {
+
+    /** The GatewayClass this controller serves, as Istio does. */
+    public static final String CLASS_NAME = "istio";
+    /** The {@code spec.controllerName} of the GatewayClasses this controller serves. */
+    public static final String CONTROLLER_NAME = "istio.io/gateway-controller";
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayController.class);
+
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final ExecutorService executor;
+    private final AtomicBoolean passPending = new AtomicBoolean();
+    private final AtomicLong passes = new AtomicLong();
+    private final Reconciler reconciler;
+    private volatile boolean running;
+
+    private GatewayController(KubernetesClient client, DataPlane dataPlane, Clock clock) {
+        ClusterView cluster = new ClusterView();
+        this.reconciler = new Reconciler(client, cluster, dataPlane, clock);
+        this.executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "gateway-controller");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            watch(client, cluster, GatewayClass.class, false);
+            watch(client, cluster, Gateway.class, true);
+            watch(client, cluster, HTTPRoute.class, true);
+            watch(client, cluster, io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class, true);
+            watch(client, cluster, io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class, true);
+            watch(client, cluster, Secret.class, true);
+            watch(client, cluster, ConfigMap.class, true);
+            watch(client, cluster, Namespace.class, false);
+            watch(client, cluster, Service.class, true);
+            watch(client, cluster, Endpoints.class, true);
+            watch(client, cluster, EndpointSlice.class, true);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        running = true;
+        requestPass();
+    }
+
+    /**
+     * Starts watching the cluster and reconciling; returns once every informer has its initial list and
+     * the first pass is queued.
+     *
+     * @param client    a client for the cluster's API (not closed by the controller)
+     * @param dataPlane where Gateways are programmed (not closed by the controller)
+     */
+    public static GatewayController start(KubernetesClient client, DataPlane dataPlane) {
+        return start(client, dataPlane, Clock.systemUTC());
+    }
+
+    /** As {@link #start(KubernetesClient, DataPlane)}, with the clock that stamps {@code lastTransitionTime}. */
+    public static GatewayController start(KubernetesClient client, DataPlane dataPlane, Clock clock) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(dataPlane, "dataPlane");
+        Objects.requireNonNull(clock, "clock");
+        return new GatewayController(client, dataPlane, clock);
+    }
+
+    /** How many reconciliation passes have completed; for diagnostics and benchmarks. */
+    public long completedPasses() {
+        return passes.get();
+    }
+
+    private <T extends HasMetadata> void watch(KubernetesClient client, ClusterView cluster, Class<T> type,
+                                               boolean namespaced) {
+        ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T resource) {
+                requestPass();
+            }
+
+            @Override
+            public void onUpdate(T oldResource, T newResource) {
+                requestPass();
+            }
+
+            @Override
+            public void onDelete(T resource, boolean finalStateUnknown) {
+                requestPass();
+            }
+        };
+        try {
+            SharedIndexInformer<T> informer = namespaced
+                    ? client.resources(type).inAnyNamespace().inform(handler, 0)
+                    : client.resources(type).inform(handler, 0);
+            informers.add(informer);
+            cluster.with(type, informer.getStore());
+        } catch (KubernetesClientException e) {
+            if (type == io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class) {
+                // ReferenceGrant v1 is served from Gateway API v1.5 on; v1beta1 covers older CRDs
+                LOG.info("ReferenceGrant v1 is not served ({}); reading v1beta1 only", e.getMessage());
+                return;
+            }
+            throw new IllegalStateException("Cannot watch " + type.getSimpleName() + " resources: " + e.getMessage()
+                    + ". Are the Gateway API CRDs installed and is the API server reachable?", e);
+        }
+    }
+
+    private void requestPass() {
+        if (!running || !passPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            executor.execute(this::pass);
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            passPending.set(false);
+        }
+    }
+
+    private void pass() {
+        passPending.set(false);
+        if (!running) {
+            return;
+        }
+        try {
+            reconciler.reconcile();
+        } catch (RuntimeException e) {
+            LOG.error("Gateway reconciliation failed; the next change retries it", e);
+        } finally {
+            passes.incrementAndGet();
+        }
+    }
+
+    /** Stops watching; Gateways stay programmed in the data plane until the data plane is closed. */
+    @Override
+    public void close() {
+        running = false;
+        informers.forEach(SharedIndexInformer::close);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
