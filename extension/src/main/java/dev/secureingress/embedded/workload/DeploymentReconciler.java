@@ -1,0 +1,339 @@
+package dev.secureingress.embedded.workload;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What the Deployment and ReplicaSet controllers do, in one step: a Deployment owns one ReplicaSet per pod
+ * template ({@code <deployment>-<pod-template-hash>}); the current one is scaled to {@code spec.replicas}, older
+ * ones to zero; each ReplicaSet owns that many pods ({@code <replicaset>-<suffix>}). Deleting a Deployment
+ * deletes its ReplicaSets and pods (the garbage collector's job on a real cluster). Statuses of both are
+ * computed from the pods' published status.
+ */
+final class DeploymentReconciler {
+
+    static final String NODE_NAME = "embedded";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentReconciler.class);
+
+    private final KubernetesClient client;
+    private final PodRuntime runtime;
+
+    DeploymentReconciler(KubernetesClient client, PodRuntime runtime) {
+        this.client = client;
+        this.runtime = runtime;
+    }
+
+    void reconcile(String namespace, String name) {
+        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        List<ReplicaSet> replicaSets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
+        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+        if (deployment == null || deployment.getMetadata().getDeletionTimestamp() != null) {
+            deleteOwnedBy(namespace, name, replicaSets, pods);
+            return;
+        }
+        String uid = deployment.getMetadata().getUid();
+        List<ReplicaSet> owned = new ArrayList<>(replicaSets.stream().filter(rs -> ownedBy(rs, uid)).toList());
+        String currentName = name + "-" + PodTemplateHash.of(deployment.getSpec().getTemplate());
+        int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
+
+        ReplicaSet current = owned.stream().filter(rs -> rs.getMetadata().getName().equals(currentName)).findFirst()
+                .orElse(null);
+        if (current == null) {
+            current = client.apps().replicaSets().inNamespace(namespace)
+                    .resource(newReplicaSet(deployment, currentName, desired)).create();
+            owned.add(current);
+            LOG.debug("Created ReplicaSet {}/{}", namespace, currentName);
+        }
+        for (ReplicaSet rs : owned) {
+            int wanted = rs.getMetadata().getName().equals(currentName) ? desired : 0;
+            if (!Objects.equals(rs.getSpec().getReplicas(), wanted)) {
+                rs.getSpec().setReplicas(wanted);
+                client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName())
+                        .edit(stored -> {
+                            stored.getSpec().setReplicas(wanted);
+                            return stored;
+                        });
+            }
+            scalePods(rs, pods);
+        }
+
+        List<Pod> podsNow = client.pods().inNamespace(namespace).list().getItems();
+        int total = 0;
+        int updated = 0;
+        int ready = 0;
+        for (ReplicaSet rs : owned) {
+            List<Pod> rsPods = activePodsOf(rs, podsNow);
+            int rsReady = (int) rsPods.stream().filter(DeploymentReconciler::isReady).count();
+            total += rsPods.size();
+            ready += rsReady;
+            if (rs.getMetadata().getName().equals(currentName)) {
+                updated = rsPods.size();
+            }
+            writeReplicaSetStatus(rs, rsPods.size(), rsReady);
+        }
+        writeDeploymentStatus(deployment, currentName, desired, total, updated, ready);
+    }
+
+    private void scalePods(ReplicaSet rs, List<Pod> pods) {
+        List<Pod> active = activePodsOf(rs, pods);
+        int wanted = Optional.ofNullable(rs.getSpec().getReplicas()).orElse(1);
+        for (int i = active.size(); i < wanted; i++) {
+            Pod pod = client.pods().inNamespace(rs.getMetadata().getNamespace()).resource(newPod(rs)).create();
+            LOG.debug("Created pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+        }
+        if (active.size() > wanted) {
+            List<Pod> surplus = new ArrayList<>(active);
+            surplus.sort(Comparator.comparing(DeploymentReconciler::isReady)
+                    .thenComparing(p -> p.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(Comparator.reverseOrder())));
+            for (Pod pod : surplus.subList(0, active.size() - wanted)) {
+                deletePod(pod);
+            }
+        }
+    }
+
+    private void deleteOwnedBy(String namespace, String deploymentName, List<ReplicaSet> replicaSets, List<Pod> pods) {
+        for (ReplicaSet rs : replicaSets) {
+            OwnerReference owner = controllerOf(rs);
+            if (owner == null || !"Deployment".equals(owner.getKind()) || !owner.getName().equals(deploymentName)) {
+                continue;
+            }
+            activePodsOf(rs, pods).forEach(this::deletePod);
+            client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).delete();
+            LOG.debug("Deleted ReplicaSet {}/{} of deleted Deployment {}", namespace, rs.getMetadata().getName(), deploymentName);
+        }
+    }
+
+    private void deletePod(Pod pod) {
+        runtime.retire(pod);
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
+    private static ReplicaSet newReplicaSet(Deployment deployment, String name, int replicas) {
+        String hash = name.substring(deployment.getMetadata().getName().length() + 1);
+        PodTemplateSpec template = new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
+                .editOrNewMetadata().addToLabels(PodTemplateHash.LABEL, hash).endMetadata()
+                .build();
+        Map<String, String> labels = new HashMap<>(Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of()));
+        return new ReplicaSetBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(deployment.getMetadata().getNamespace())
+                .withLabels(labels)
+                .addToAnnotations("deployment.kubernetes.io/desired-replicas", Integer.toString(replicas))
+                .withOwnerReferences(controllerReference(deployment))
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(withHash(deployment.getSpec().getSelector().getMatchLabels(), hash))
+                .withMatchExpressions(deployment.getSpec().getSelector().getMatchExpressions())
+                .endSelector()
+                .withTemplate(template)
+                .endSpec()
+                .build();
+    }
+
+    private static Map<String, String> withHash(Map<String, String> labels, String hash) {
+        Map<String, String> copy = new HashMap<>(labels == null ? Map.of() : labels);
+        copy.put(PodTemplateHash.LABEL, hash);
+        return copy;
+    }
+
+    private static Pod newPod(ReplicaSet rs) {
+        PodTemplateSpec template = rs.getSpec().getTemplate();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(rs.getMetadata().getName() + "-" + PodTemplateHash.randomSuffix())
+                .withNamespace(rs.getMetadata().getNamespace())
+                .withLabels(template.getMetadata().getLabels())
+                .withAnnotations(template.getMetadata().getAnnotations())
+                .withOwnerReferences(controllerReference(rs))
+                .endMetadata()
+                .withSpec(Serialization.clone(template.getSpec()))
+                .build();
+        if (pod.getSpec().getNodeName() == null) {
+            pod.getSpec().setNodeName(NODE_NAME);
+        }
+        return pod;
+    }
+
+    private void writeReplicaSetStatus(ReplicaSet rs, int replicas, int ready) {
+        ReplicaSetStatus status = new ReplicaSetStatusBuilder()
+                .withReplicas(replicas)
+                .withFullyLabeledReplicas(replicas)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withObservedGeneration(rs.getMetadata().getGeneration())
+                .build();
+        ReplicaSetStatus old = rs.getStatus();
+        if (old != null && Objects.equals(old.getReplicas(), replicas) && Objects.equals(old.getReadyReplicas(), ready)
+                && Objects.equals(old.getObservedGeneration(), rs.getMetadata().getGeneration())) {
+            return;
+        }
+        ReplicaSet copy = new ReplicaSetBuilder(rs).withStatus(status).build();
+        copy.getMetadata().setResourceVersion(null);
+        client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy).updateStatus();
+    }
+
+    private void writeDeploymentStatus(Deployment deployment, String currentReplicaSet, int desired, int total,
+                                       int updated, int ready) {
+        int maxUnavailable = maxUnavailable(deployment, desired);
+        boolean available = ready >= desired - maxUnavailable;
+        boolean complete = updated == desired && total == desired && ready == desired;
+        DeploymentStatus old = deployment.getStatus();
+        List<DeploymentCondition> conditions = List.of(
+                condition(old, "Available", available,
+                        available ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                        available ? "Deployment has minimum availability." : "Deployment does not have minimum availability."),
+                condition(old, "Progressing", true,
+                        complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                        complete ? "ReplicaSet \"" + currentReplicaSet + "\" has successfully progressed."
+                                : "ReplicaSet \"" + currentReplicaSet + "\" is progressing."));
+        DeploymentStatus status = new DeploymentStatusBuilder()
+                .withObservedGeneration(deployment.getMetadata().getGeneration())
+                .withReplicas(total)
+                .withUpdatedReplicas(updated)
+                .withReadyReplicas(ready)
+                .withAvailableReplicas(ready)
+                .withUnavailableReplicas(Math.max(0, desired - ready))
+                .withConditions(conditions)
+                .build();
+        if (fingerprint(status).equals(fingerprint(old))) {
+            return;
+        }
+        Deployment copy = new DeploymentBuilder(deployment).withStatus(status).build();
+        copy.getMetadata().setResourceVersion(null);
+        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).resource(copy).updateStatus();
+        LOG.debug("Deployment {}/{}: {}/{} ready", deployment.getMetadata().getNamespace(),
+                deployment.getMetadata().getName(), ready, desired);
+    }
+
+    /** {@code spec.strategy.rollingUpdate.maxUnavailable} (default 25%, rounded down); 0 for Recreate. */
+    private static int maxUnavailable(Deployment deployment, int desired) {
+        var strategy = deployment.getSpec().getStrategy();
+        if (strategy != null && "Recreate".equals(strategy.getType())) {
+            return 0;
+        }
+        var value = strategy == null || strategy.getRollingUpdate() == null ? null : strategy.getRollingUpdate().getMaxUnavailable();
+        if (value == null) {
+            return desired / 4;
+        }
+        if (value.getIntVal() != null) {
+            return Math.min(desired, value.getIntVal());
+        }
+        String percent = value.getStrVal().replace("%", "").trim();
+        try {
+            return Math.min(desired, desired * Integer.parseInt(percent) / 100);
+        } catch (NumberFormatException e) {
+            return desired / 4;
+        }
+    }
+
+    private static DeploymentCondition condition(DeploymentStatus old, String type, boolean status, String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String statusText = status ? "True" : "False";
+        DeploymentCondition previous = old == null || old.getConditions() == null ? null
+                : old.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+        boolean unchanged = previous != null && statusText.equals(previous.getStatus()) && reason.equals(previous.getReason());
+        return new DeploymentConditionBuilder()
+                .withType(type)
+                .withStatus(statusText)
+                .withReason(reason)
+                .withMessage(message)
+                .withLastUpdateTime(unchanged ? previous.getLastUpdateTime() : now)
+                .withLastTransitionTime(previous != null && statusText.equals(previous.getStatus())
+                        ? previous.getLastTransitionTime() : now)
+                .build();
+    }
+
+    private static String fingerprint(DeploymentStatus status) {
+        if (status == null) {
+            return "";
+        }
+        String conditions = status.getConditions() == null ? "" : status.getConditions().stream()
+                .map(c -> c.getType() + "=" + c.getStatus() + ":" + c.getReason()).sorted().collect(Collectors.joining(","));
+        return status.getObservedGeneration() + "|" + status.getReplicas() + "|" + status.getUpdatedReplicas() + "|"
+                + status.getReadyReplicas() + "|" + status.getAvailableReplicas() + "|" + conditions;
+    }
+
+    private static List<Pod> activePodsOf(ReplicaSet rs, List<Pod> pods) {
+        String uid = rs.getMetadata().getUid();
+        return pods.stream().filter(p -> ownedBy(p, uid) && p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    static boolean isReady(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+            return false;
+        }
+        for (PodCondition condition : pod.getStatus().getConditions()) {
+            if ("Ready".equals(condition.getType())) {
+                return "True".equals(condition.getStatus());
+            }
+        }
+        return false;
+    }
+
+    private static boolean ownedBy(HasMetadata object, String ownerUid) {
+        OwnerReference owner = controllerOf(object);
+        return owner != null && ownerUid != null && ownerUid.equals(owner.getUid());
+    }
+
+    private static OwnerReference controllerOf(HasMetadata object) {
+        List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+        if (owners == null) {
+            return null;
+        }
+        return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst()
+                .orElse(owners.isEmpty() ? null : owners.get(0));
+    }
+
+    private static OwnerReference controllerReference(HasMetadata owner) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(owner.getApiVersion())
+                .withKind(owner.getKind())
+                .withName(owner.getMetadata().getName())
+                .withUid(owner.getMetadata().getUid())
+                .withController(true)
+                .withBlockOwnerDeletion(true)
+                .build();
+    }
+}
