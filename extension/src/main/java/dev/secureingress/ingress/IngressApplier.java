@@ -83,6 +83,11 @@ public final class IngressApplier {
         return stored;
     }
 
+    /** True when the object exists on the server. */
+    public boolean exists(HasMetadata resource) {
+        return client.resource(inDefaultNamespace(resource)).get() != null;
+    }
+
     /** Deletes the object now (it stays remembered; deleting it again at the end is harmless). */
     public void delete(HasMetadata resource) {
         deleteQuietly(inDefaultNamespace(resource));
@@ -95,6 +100,11 @@ public final class IngressApplier {
      * @throws IllegalArgumentException naming {@code source} when the YAML cannot be parsed
      */
     public List<HasMetadata> applyYaml(String yaml, String source) {
+        return applyYaml(yaml, source, defaultNamespace);
+    }
+
+    /** Like {@link #applyYaml(String, String)} with objects without a namespace going to {@code namespace}. */
+    public List<HasMetadata> applyYaml(String yaml, String source, String namespace) {
         List<HasMetadata> items;
         try {
             items = client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
@@ -108,6 +118,9 @@ public final class IngressApplier {
             }
             if (item.getMetadata() == null || item.getMetadata().getName() == null) {
                 throw new IllegalArgumentException("manifest " + source + ": a " + item.getKind() + " has no metadata.name");
+            }
+            if (item instanceof Namespaced && item.getMetadata().getNamespace() == null) {
+                item.getMetadata().setNamespace(namespace);
             }
             stored.add(apply(item));
         }

@@ -1,0 +1,482 @@
+package dev.secureingress.junit;
+
+import dev.secureingress.cluster.BoundedWait;
+import dev.secureingress.cluster.ConditionReport;
+import dev.secureingress.cluster.IngressCluster;
+import dev.secureingress.fixtures.Fixture;
+import dev.secureingress.ingress.CredentialRotation;
+import dev.secureingress.ingress.HostSpec;
+import dev.secureingress.ingress.IngressApplier;
+import dev.secureingress.ingress.IngressNames;
+import dev.secureingress.ingress.IngressPlan;
+import dev.secureingress.ingress.IngressReadiness;
+import dev.secureingress.ingress.ManifestTemplate;
+import dev.secureingress.tls.CertificateAuthority;
+import dev.secureingress.tls.Credential;
+import dev.secureingress.tls.KeyAlgorithm;
+import dev.secureingress.tls.SecretLayout;
+import dev.secureingress.client.CurlCommand;
+import dev.secureingress.client.HandshakeResult;
+import dev.secureingress.client.IngressClient;
+import dev.secureingress.client.IngressRequestException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A test class's ingress: its namespace on the shared cluster, its PKI (one root CA issuing every host's
+ * and the client's credential), the credential Secrets, the Gateway and HTTPRoutes, and the means to
+ * change them (apply, rotate) and to reach them (gateway address, pinned clients). Injected into tests
+ * and lifecycle methods of {@link SecureIngressTest} classes. Thread-safe.
+ *
+ * <pre>{@code
+ * @Test
+ * void rotation(SecureIngress ingress) {
+ *     ingress.rotate("httpbin.example.com").toNewRoot().apply();
+ *     assertThat(ingress.client().get("https://httpbin.example.com/status/418")).isTeapot();
+ * }
+ * }</pre>
+ */
+public final class SecureIngress {
+
+    /** Subject of every generated root, as in the seed. */
+    public static final String ROOT_SUBJECT = "O=example Inc.,CN=example.com";
+    /** Subject of the generated client credential, as in the seed. */
+    public static final String CLIENT_SUBJECT = "CN=client.example.com,O=client organization";
+
+    private final IngressCluster cluster;
+    private final SecureIngressSettings settings;
+    private final IngressNames names;
+    private final IngressApplier applier;
+    private final IngressReadiness readiness;
+    private final IngressPlan plan;
+    private final Map<String, Credential> credentials = new LinkedHashMap<>();
+    private final Set<String> gatewayHosts = new TreeSet<>();
+    private volatile CertificateAuthority rootCa;
+    private volatile Credential clientCredential;
+    private volatile CurlCommand lastCurl;
+    private ObjectMeta primaryGateway;
+
+    SecureIngress(IngressCluster cluster, SecureIngressSettings settings, IngressNames names) {
+        this.cluster = cluster;
+        this.settings = settings;
+        this.names = names;
+        this.applier = new IngressApplier(cluster.client(), names.namespace());
+        this.readiness = new IngressReadiness(cluster.client(), settings.readyTimeout());
+        this.plan = new IngressPlan(names, settings.hosts());
+    }
+
+    /** The class's namespace: Gateway, Secrets, routes and fixtures live here. */
+    public String namespace() {
+        return names.namespace();
+    }
+
+    /** The generated Gateway's name (what {@code ${gateway}} stands for in manifests). */
+    public String gatewayName() {
+        return names.gateway();
+    }
+
+    /** The name of the Secret that holds the host's credential (what {@code ${secret:HOST}} stands for). */
+    public String secretName(String hostname) {
+        HostSpec.requireValidHostname(hostname);
+        return names.secret(hostname);
+    }
+
+    /** The shared cluster. */
+    public IngressCluster cluster() {
+        return cluster;
+    }
+
+    /** The cluster's Kubernetes client (owned by the cluster: do not close it). */
+    public KubernetesClient kubernetes() {
+        return cluster.client();
+    }
+
+    /** The resolved settings. */
+    public SecureIngressSettings settings() {
+        return settings;
+    }
+
+    /** The declared hosts. */
+    public List<HostSpec> hosts() {
+        return plan.hosts();
+    }
+
+    // ---- PKI
+
+    /** The root CA that issued the current host credentials and the client credential. */
+    public CertificateAuthority rootCa() {
+        CertificateAuthority ca = rootCa;
+        if (ca == null) {
+            synchronized (this) {
+                if (rootCa == null) {
+                    rootCa = newRootCa();
+                }
+                ca = rootCa;
+            }
+        }
+        return ca;
+    }
+
+    /**
+     * A new, independent root CA with the same subject as {@link #rootCa()} (different key): the seed's
+     * {@code example_certs2}. It does not replace the class's root; use {@link #rotate(String)} for that.
+     */
+    public CertificateAuthority newRootCa() {
+        return CertificateAuthority.root(ROOT_SUBJECT).keyAlgorithm(settings.keyAlgorithm()).build();
+    }
+
+    /** The key algorithm of generated keys. */
+    public KeyAlgorithm keyAlgorithm() {
+        return settings.keyAlgorithm();
+    }
+
+    /**
+     * The credential the gateway currently serves for the host; issued by {@link #rootCa()} on first
+     * use, replaced by rotations.
+     */
+    public synchronized Credential credential(String hostname) {
+        HostSpec.requireValidHostname(hostname);
+        return credentials.computeIfAbsent(hostname, h -> issueServer(rootCa(), h));
+    }
+
+    /** Every host credential issued so far, by hostname. */
+    public synchronized Map<String, Credential> credentials() {
+        return Map.copyOf(credentials);
+    }
+
+    /** A client credential ({@code CN=client.example.com}) from {@link #rootCa()}, for mutual TLS. */
+    public Credential clientCredential() {
+        Credential c = clientCredential;
+        if (c == null) {
+            synchronized (this) {
+                if (clientCredential == null) {
+                    clientCredential = issueClient(rootCa());
+                }
+                c = clientCredential;
+            }
+        }
+        return c;
+    }
+
+    /** A client credential issued by another CA, e.g. {@code newRootCa()} for "wrong root" tests. */
+    public Credential clientCredential(CertificateAuthority issuer) {
+        return issueClient(issuer);
+    }
+
+    private Credential issueServer(CertificateAuthority ca, String hostname) {
+        String org = hostname.startsWith("*.") ? "wildcard" : hostname.substring(0, hostname.indexOf('.') < 0 ? hostname.length() : hostname.indexOf('.'));
+        return ca.issue().server(hostname).subject("CN=" + hostname + ",O=" + org + " organization")
+                .keyAlgorithm(settings.keyAlgorithm()).build();
+    }
+
+    private Credential issueClient(CertificateAuthority ca) {
+        return ca.issue().client().subject(CLIENT_SUBJECT).keyAlgorithm(settings.keyAlgorithm()).build();
+    }
+
+    // ---- Kubernetes objects
+
+    /**
+     * Creates (or replaces) the TLS Secret {@link #secretName(String)} with the host's {@link #credential(String)};
+     * {@code ca.crt} holds {@link #rootCa()} so that a MUTUAL listener verifies client certificates
+     * against it (SIMPLE listeners ignore it, as Istio does).
+     */
+    public Secret createSecret(String hostname) {
+        Credential credential = credential(hostname);
+        return applier.apply(tlsSecret(hostname, credential));
+    }
+
+    /**
+     * Creates Secret {@code namespace/name} of type {@code kubernetes.io/tls} holding {@code credential},
+     * the way {@code kubectl create -n NAMESPACE secret tls NAME --cert=... --key=...} does (no {@code ca.crt}).
+     * Fails if it exists.
+     */
+    public Secret createTlsSecret(String namespace, String name, Credential credential) {
+        return applier.create(SecretLayout.TLS.secrets(namespace, name, credential).get(0));
+    }
+
+    /** Deletes Secret {@code namespace/name}, the way {@code kubectl delete secret} does. */
+    public void deleteSecret(String namespace, String name) {
+        applier.delete(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build());
+    }
+
+    /** Deploys a sample app into the class's namespace and waits until its Deployment is Available. */
+    public void deploy(Fixture fixture) {
+        deploy(fixture, namespace());
+    }
+
+    /** Deploys a sample app into {@code namespace} (e.g. {@code default}, as the seed does); it is deleted after the class. */
+    public void deploy(Fixture fixture, String namespace) {
+        applier.applyYaml(fixture.manifest(), "fixture " + fixture, namespace);
+        BoundedWait.<Deployment>forState("Deployment " + namespace + "/" + fixture.deploymentName() + " of fixture "
+                        + fixture + " to be Available")
+                .atMost(settings.startupTimeout())
+                .describedBy(ConditionReport::of)
+                .until(() -> kubernetes().apps().deployments().inNamespace(namespace).withName(fixture.deploymentName()).get(),
+                        ConditionReport.hasCondition("Available", "True"));
+    }
+
+    /** Creates or replaces any object; it is deleted with the class's other objects. */
+    public <T extends HasMetadata> T apply(T resource) {
+        return applier.apply(resource);
+    }
+
+    /**
+     * Applies a manifest ({@code classpath:...}, {@code file:...}) with placeholders filled in (see
+     * {@link SecureIngressTest#manifests()}), then waits for its Gateways and HTTPRoutes to be ready.
+     */
+    public List<HasMetadata> applyManifest(String location) {
+        return applyManifest(location, namespace());
+    }
+
+    /**
+     * Like {@link #applyManifest(String)}, but objects without a namespace go to {@code defaultNamespace}
+     * (as {@code kubectl apply} would put them into {@code default}) instead of the class's namespace.
+     */
+    public List<HasMetadata> applyManifest(String location, String defaultNamespace) {
+        ManifestTemplate template = ManifestTemplate.load(location, Thread.currentThread().getContextClassLoader());
+        return applyManifest(template, defaultNamespace);
+    }
+
+    /** Like {@link #applyManifest(String, String)} for a template already loaded. */
+    public List<HasMetadata> applyManifest(ManifestTemplate template, String defaultNamespace) {
+        for (ManifestTemplate.Placeholder p : template.placeholders()) {
+            if ("secret".equals(p.name()) && p.argument() != null) {
+                try {
+                    HostSpec.requireValidHostname(p.argument());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(p + " at line " + p.line() + " of " + template.source() + ": "
+                            + e.getMessage(), e);
+                }
+                createSecret(p.argument());
+                gatewayHosts.add(p.argument());
+            }
+        }
+        String yaml = template.render(this::placeholderValue, "${namespace}, ${gateway}, ${secret:HOST}");
+        List<HasMetadata> applied = applier.applyYaml(yaml, template.source(), defaultNamespace);
+        applied.stream().filter(r -> r instanceof Gateway).findFirst().ifPresent(this::useGatewayIfNoneYet);
+        readiness.awaitAll(applied);
+        return applied;
+    }
+
+    private String placeholderValue(ManifestTemplate.Placeholder p) {
+        return switch (p.name()) {
+            case "namespace" -> p.argument() == null ? namespace() : null;
+            case "gateway" -> p.argument() == null ? gatewayName() : null;
+            case "secret" -> p.argument() == null ? null : secretName(p.argument());
+            default -> null;
+        };
+    }
+
+    /** Waits until the Gateways and HTTPRoutes among {@code resources} are ready (other kinds are ignored). */
+    public void awaitReady(List<? extends HasMetadata> resources) {
+        readiness.awaitAll(resources);
+    }
+
+    /** Everything this class created so far (deleted after the class unless {@code keep}). */
+    public List<HasMetadata> created() {
+        return applier.applied();
+    }
+
+    // ---- lifecycle (driven by the extension)
+
+    /** Namespace, fixtures, hosts, manifests: in that order, each awaited. */
+    void setUp(String owner) {
+        applier.createNamespace(names.namespace(), owner);
+        deployFixtures();
+        deployHosts();
+        for (String manifest : settings.manifests()) {
+            applyManifest(manifest);
+        }
+    }
+
+    /** Deletes everything the class created. */
+    void tearDown() {
+        applier.deleteAll();
+    }
+
+    private void deployFixtures() {
+        for (Fixture fixture : settings.fixtures()) {
+            deploy(fixture, namespace());
+        }
+    }
+
+    /** Secrets, Gateway and routes of the declared hosts, awaited. */
+    private void deployHosts() {
+        if (plan.hosts().isEmpty()) {
+            return;
+        }
+        for (HostSpec host : plan.hosts()) {
+            createSecret(host.hostname());
+            gatewayHosts.add(host.hostname());
+        }
+        List<HasMetadata> objects = new ArrayList<>();
+        Gateway gateway = applier.apply(plan.gateway());
+        useGatewayIfNoneYet(gateway);
+        objects.add(gateway);
+        plan.routes().forEach(route -> objects.add(applier.apply(route)));
+        readiness.awaitAll(objects);
+    }
+
+    private Secret tlsSecret(String hostname, Credential credential) {
+        List<X509Certificate> clientCas = List.of(rootCa().certificate());
+        return SecretLayout.TLS.secrets(namespace(), secretName(hostname), credential, clientCas).get(0);
+    }
+
+    // ---- rotation
+
+    /** Starts replacing the host's credential; see {@link HostRotation}. */
+    public HostRotation rotate(String hostname) {
+        HostSpec.requireValidHostname(hostname);
+        synchronized (this) {
+            if (!credentials.containsKey(hostname)) {
+                throw new IllegalArgumentException("cannot rotate " + hostname + ": it has no credential in namespace "
+                        + namespace() + "; known hosts: " + credentials.keySet());
+            }
+        }
+        return new HostRotation(this, hostname);
+    }
+
+    synchronized CredentialRotation.Result rotate(String hostname, Credential next, CertificateAuthority newRoot,
+                                                  CredentialRotation.Strategy strategy,
+                                                  CredentialRotation.ServedCertificateProbe probe) {
+        Credential previous = credentials.get(hostname);
+        if (newRoot != null) {
+            rootCa = newRoot;
+        }
+        CredentialRotation rotation = new CredentialRotation(applier, probe, settings.readyTimeout());
+        CredentialRotation.Result result = rotation.rotate(hostname, namespace(), secretName(hostname), previous, next,
+                List.of(rootCa().certificate()), strategy);
+        credentials.put(hostname, next);
+        return result;
+    }
+
+    Credential issueServerCredential(CertificateAuthority ca, String hostname) {
+        return issueServer(ca, hostname);
+    }
+
+    static Credential readPemFiles(Path certificate, Path key) {
+        try {
+            return Credential.fromPem(Files.readString(certificate), Files.readString(key));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read PEM files " + certificate + " and " + key + ": " + e, e);
+        }
+    }
+
+    // ---- reaching the gateway
+
+    private synchronized void useGatewayIfNoneYet(HasMetadata gateway) {
+        if (primaryGateway == null) {
+            primaryGateway = gateway.getMetadata();
+        }
+    }
+
+    /**
+     * The endpoint of the class's Gateway for port 443, as {@code curl --resolve} would be told: the
+     * generated Gateway when hosts are declared, else the first Gateway applied from a manifest.
+     *
+     * @throws IllegalStateException when the class has no Gateway yet
+     */
+    public InetSocketAddress gatewayAddress() {
+        ObjectMeta gateway;
+        synchronized (this) {
+            gateway = primaryGateway;
+        }
+        if (gateway == null) {
+            throw new IllegalStateException("namespace " + namespace() + " has no Gateway yet: declare hosts in "
+                    + "@SecureIngressTest(hosts = ...) or apply a manifest with a Gateway first");
+        }
+        return gatewayAddress(gateway.getNamespace(), gateway.getName());
+    }
+
+    /** The endpoint of any Gateway's port 443. */
+    public InetSocketAddress gatewayAddress(String namespace, String gatewayName) {
+        return cluster.gatewayEndpoint(namespace, gatewayName, IngressPlan.HTTPS_PORT);
+    }
+
+    /**
+     * A client builder set up for this class: trusts {@link #rootCa()} only, resolves every host to
+     * {@link #gatewayAddress()} (logical port 443), with the configured request timeout. Add a client
+     * certificate, other trust or fresh connections, then build; close what you build.
+     */
+    public IngressClient.Builder clientBuilder() {
+        Duration timeout = settings.requestTimeout();
+        return IngressClient.builder()
+                .trust(rootCa())
+                .resolveAll(gatewayAddress())
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .callTimeout(timeout.multipliedBy(2));
+    }
+
+    /** A client from {@link #clientBuilder()}; pooled connections. Close it when done. */
+    public IngressClient client() {
+        return clientBuilder().build();
+    }
+
+    /**
+     * Reads the certificate the gateway presents on a fresh connection with SNI {@code hostname},
+     * trusted or not (for rotations). Fails when the handshake yields no certificate.
+     */
+    CredentialRotation.ServedCertificateProbe servedCertificateProbe() {
+        return hostname -> {
+            try (IngressClient probe = clientBuilder().freshConnections().build()) {
+                HandshakeResult result = probe.probe(hostname);
+                if (result.presentedChain().isEmpty()) {
+                    throw new IllegalStateException("no certificate presented: " + result.failure().map(Object::toString).orElse("?"));
+                }
+                return result.presentedChain().get(0);
+            }
+        };
+    }
+
+    void recordCurl(CurlCommand curl) {
+        lastCurl = curl;
+    }
+
+    /**
+     * The curl line that reproduces the failing request: the one carried by {@code failure} (a request that
+     * got no response), else the last request or probe made by a client of this class; its files are
+     * written to {@code directory}.
+     */
+    Optional<String> curlFor(Throwable failure, Path directory) {
+        CurlCommand curl = lastCurl;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IngressRequestException e) {
+                curl = e.curl();
+                break;
+            }
+        }
+        if (curl == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(curl.withFilesIn(directory.resolve("curl-files")).writeFiles().commandLine());
+        } catch (RuntimeException e) {
+            return Optional.of(curl.commandLine());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SecureIngress[namespace=" + namespace() + ", gateway=" + gatewayName() + ", backend="
+                + cluster.backendName() + ", hosts=" + gatewayHosts + "]";
+    }
+}
