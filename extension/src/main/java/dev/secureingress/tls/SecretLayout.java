@@ -1,7 +1,9 @@
 package dev.secureingress.tls;
 
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +80,77 @@ public enum SecretLayout {
         }
         Secret ca = secret(namespace, name + CACERT_SUFFIX, "Opaque", Map.of(TLS_CA, Pem.encode(caCertificates)));
         return List.of(main, ca);
+    }
+
+    /**
+     * Reads the credential of a secret in the {@link #TLS} ({@code tls.crt}/{@code tls.key}) or {@link #GENERIC}
+     * ({@code cert}/{@code key}) layout, from {@code data} (base64) or {@code stringData}. A CA entry in the same
+     * secret is not taken as the root; read it with {@link #caCertificatesOf(Secret)}.
+     *
+     * @throws IllegalArgumentException naming the secret and the entry if a certificate or key is missing or
+     *                                  malformed, or the key does not belong to the certificate
+     */
+    public static Credential credentialOf(Secret secret) {
+        String certificateKey = entry(secret, TLS_CERT) != null ? TLS_CERT : GENERIC_CERT;
+        String privateKeyKey = certificateKey.equals(TLS_CERT) ? TLS_KEY : GENERIC_KEY;
+        String chainPem = entry(secret, certificateKey);
+        String keyPem = entry(secret, privateKeyKey);
+        if (chainPem == null || keyPem == null) {
+            throw new IllegalArgumentException("Secret " + describe(secret) + " holds no certificate and key: expected "
+                    + "entries tls.crt and tls.key (kubectl create secret tls) or cert and key, found "
+                    + entryNames(secret));
+        }
+        List<X509Certificate> chain = Pem.readCertificates(chainPem, certificateKey + " of secret " + describe(secret));
+        PrivateKey privateKey = Pem.readPrivateKey(keyPem, privateKeyKey + " of secret " + describe(secret));
+        try {
+            return Credential.of(chain.get(0), chain.subList(1, chain.size()), privateKey, null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Secret " + describe(secret) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CA certificates of a secret: its {@code ca.crt} or {@code cacert} entry, as in a TLS, generic or
+     * {@code N-cacert} secret; empty if it has neither.
+     *
+     * @throws IllegalArgumentException naming the secret if the entry is not certificate PEM
+     */
+    public static List<X509Certificate> caCertificatesOf(Secret secret) {
+        for (String key : List.of(TLS_CA, GENERIC_CA)) {
+            String pem = entry(secret, key);
+            if (pem != null) {
+                return Pem.readCertificates(pem, key + " of secret " + describe(secret));
+            }
+        }
+        return List.of();
+    }
+
+    private static String entry(Secret secret, String key) {
+        if (secret.getData() != null && secret.getData().get(key) != null) {
+            try {
+                return new String(Base64.getMimeDecoder().decode(secret.getData().get(key)), StandardCharsets.US_ASCII);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Entry " + key + " of secret " + describe(secret) + " is not base64 "
+                        + "(data values must be base64-encoded; put plain PEM under stringData instead)", e);
+            }
+        }
+        return secret.getStringData() == null ? null : secret.getStringData().get(key);
+    }
+
+    private static String entryNames(Secret secret) {
+        List<String> names = new ArrayList<>();
+        if (secret.getData() != null) {
+            names.addAll(secret.getData().keySet());
+        }
+        if (secret.getStringData() != null) {
+            names.addAll(secret.getStringData().keySet());
+        }
+        return names.isEmpty() ? "no entries" : String.join(", ", names);
+    }
+
+    private static String describe(Secret secret) {
+        var metadata = secret.getMetadata();
+        return metadata == null ? "(unnamed)" : metadata.getNamespace() + "/" + metadata.getName();
     }
 
     private static Secret secret(String namespace, String name, String type, Map<String, String> pemEntries) {
