@@ -4,10 +4,13 @@ import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+
+import dev.secureingress.tls.Credential;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
@@ -16,6 +19,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * (keys, chains, mode, client CAs) so that reprogramming an unchanged listener reuses its context.
  *
  * <p>Every context offers TLS 1.3 and 1.2 and ALPN {@code h2} and {@code http/1.1}. A listener with several
- * certificates (for example RSA and ECDSA) gets one key manager holding all of them; the JDK picks the one the
+ * certificates (for example RSA and ECDSA) gets one key manager holding all of them, which picks the one the
  * client's signature algorithms allow.
+ *
+ * <p>TLS runs on BoringSSL (netty-tcnative) where it is available, as in Envoy: it answers a missing client
+ * certificate under MUTUAL with TLS 1.3's {@code certificate_required} alert, where JDK 17 sends
+ * {@code bad_certificate}. Listeners with several certificates use the JDK's TLS, whose key manager chooses
+ * among them per handshake; so does everything where BoringSSL is not available.
  */
 final class ServerTlsContexts {
 
@@ -38,6 +47,11 @@ final class ServerTlsContexts {
             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
     private final Map<TlsProgram, SslContext> contexts = new ConcurrentHashMap<>();
+
+    /** The TLS implementation for a listener: OPENSSL (BoringSSL) or JDK. */
+    static SslProvider providerFor(TlsProgram tls) {
+        return tls.certificates().size() == 1 && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
 
     /** The context for a listener's TLS settings, built on first use. */
     SslContext contextFor(String listener, TlsProgram tls) {
@@ -71,7 +85,7 @@ final class ServerTlsContexts {
         }
         try {
             SslContextBuilder builder = SslContextBuilder.forServer(keyManagers(listener, tls))
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(providerFor(tls))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(ALPN);
@@ -89,12 +103,26 @@ final class ServerTlsContexts {
         }
     }
 
+    private static void requireKeyOfLeaf(String listener, TlsProgram.ServerCertificate certificate) {
+        if (certificate.chain().isEmpty()) {
+            throw new IllegalArgumentException("a server certificate of listener " + listener + " has an empty chain");
+        }
+        List<X509Certificate> chain = certificate.chain();
+        try {
+            Credential.of(chain.get(0), chain.subList(1, chain.size()), certificate.privateKey(), null);
+        } catch (IllegalArgumentException mismatch) {
+            throw new IllegalArgumentException("a server certificate of listener " + listener + " is unusable: "
+                    + mismatch.getMessage(), mismatch);
+        }
+    }
+
     private static KeyManagerFactory keyManagers(String listener, TlsProgram tls) {
         try {
             KeyStore keyStore = KeyStore.getInstance("PKCS12");
             keyStore.load(null, null);
             int index = 0;
             for (TlsProgram.ServerCertificate certificate : tls.certificates()) {
+                requireKeyOfLeaf(listener, certificate);
                 keyStore.setKeyEntry("certificate-" + index++, certificate.privateKey(), NO_PASSWORD,
                         certificate.chain().toArray(X509Certificate[]::new));
             }

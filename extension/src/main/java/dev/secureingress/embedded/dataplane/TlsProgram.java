@@ -1,5 +1,7 @@
 package dev.secureingress.embedded.dataplane;
 
+import dev.secureingress.tls.Credential;
+
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -22,6 +24,18 @@ public record TlsProgram(List<ServerCertificate> certificates, TerminateMode mod
     public record ServerCertificate(PrivateKey privateKey, List<X509Certificate> chain) {
         public ServerCertificate {
             chain = List.copyOf(chain);
+        }
+
+        /** The key and chain (leaf and intermediates) of a credential. */
+        public static ServerCertificate of(Credential credential) {
+            return new ServerCertificate(credential.privateKey(), credential.chain());
+        }
+
+        /** Never shows the private key. */
+        @Override
+        public String toString() {
+            return "ServerCertificate[" + (chain.isEmpty() ? "no chain" : chain.get(0).getSubjectX500Principal())
+                    + ", " + chain.size() + " certificate(s)]";
         }
     }
 

@@ -6,6 +6,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import dev.secureingress.tls.CertificateAuthority;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ import static dev.secureingress.embedded.dataplane.Programs.https;
 import static dev.secureingress.embedded.dataplane.Programs.prefix;
 import static dev.secureingress.embedded.dataplane.Programs.route;
 import static dev.secureingress.embedded.dataplane.Programs.rule;
+import static dev.secureingress.embedded.dataplane.Programs.serverCertificate;
 import static dev.secureingress.embedded.dataplane.Programs.simple;
 import static dev.secureingress.embedded.dataplane.Programs.unresolved;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Requests through the data plane to real backends: routing outcomes, proxying, both HTTP versions. */
 class NettyDataPlaneRoutingTest {
 
-    private static final TestCertificates.Ca CA = TestCertificates.Ca.root("example.com");
+    private static final CertificateAuthority CA = Programs.rootCa();
     private static NettyDataPlane dataPlane;
     private static TestBackend httpbin;
     private static TestBackend helloworld;
@@ -56,10 +58,10 @@ class NettyDataPlaneRoutingTest {
     /** The seed's two-host Gateway: httpbin by PathPrefix /status and /delay, helloworld by Exact /hello. */
     private static InetSocketAddress seedGateway() {
         ProgrammedGateway programmed = dataPlane.program(gateway("gw-" + UUID.randomUUID().toString().substring(0, 8),
-                https("https-httpbin", 443, "httpbin.example.com", simple(CA.server("httpbin.example.com")),
+                https("https-httpbin", 443, "httpbin.example.com", simple(serverCertificate(CA, "httpbin.example.com")),
                         route("httpbin", List.of("httpbin.example.com"),
                                 rule(List.of(prefix("/status"), prefix("/delay")), backend(httpbin)))),
-                https("https-helloworld", 443, "helloworld.example.com", simple(CA.server("helloworld.example.com")),
+                https("https-helloworld", 443, "helloworld.example.com", simple(serverCertificate(CA, "helloworld.example.com")),
                         route("helloworld", List.of("helloworld.example.com"),
                                 rule(List.of(exact("/hello")), backend(helloworld))))));
         return new InetSocketAddress(programmed.address(), programmed.boundPorts().get(443));
@@ -127,7 +129,7 @@ class NettyDataPlaneRoutingTest {
     void streamsLargeBodiesBothWays() throws IOException {
         InetSocketAddress gateway = seedGateway();
         ProgrammedGateway programmed = dataPlane.program(gateway("gw-echo-" + UUID.randomUUID().toString().substring(0, 8),
-                https("https", 443, "echo.example.com", simple(CA.server("echo.example.com")),
+                https("https", 443, "echo.example.com", simple(serverCertificate(CA, "echo.example.com")),
                         route("echo", List.of(), rule(List.of(prefix("/echo")), backend(httpbin))))));
         InetSocketAddress echo = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(443));
         byte[] body = new byte[3 * 1024 * 1024 + 17];
@@ -171,7 +173,7 @@ class NettyDataPlaneRoutingTest {
     @Test
     void answers500ForUnresolvedBackendsAndRulesWithoutBackendsAnd503WithoutEndpoints() throws IOException {
         ProgrammedGateway programmed = dataPlane.program(gateway("gw-" + UUID.randomUUID().toString().substring(0, 8),
-                https("https", 443, "*.example.com", simple(CA.server("*.example.com")),
+                https("https", 443, "*.example.com", simple(serverCertificate(CA, "*.example.com")),
                         route("broken", List.of(),
                                 rule(List.of(prefix("/missing")), unresolved("default/missing:80", "BackendNotFound")),
                                 rule(List.of(prefix("/none"))),
@@ -202,7 +204,7 @@ class NettyDataPlaneRoutingTest {
             closedPort = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
         }
         ProgrammedGateway programmed = dataPlane.program(gateway("gw-" + UUID.randomUUID().toString().substring(0, 8),
-                https("https", 443, "down.example.com", simple(CA.server("down.example.com")),
+                https("https", 443, "down.example.com", simple(serverCertificate(CA, "down.example.com")),
                         route("down", List.of(), rule(List.of(), Programs.backend("default/down:80",
                                 List.of(closedPort)))))));
         InetSocketAddress gateway = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(443));

@@ -3,6 +3,7 @@ package dev.secureingress.embedded.dataplane;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import dev.secureingress.tls.CertificateAuthority;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static dev.secureingress.embedded.dataplane.Programs.https;
 import static dev.secureingress.embedded.dataplane.Programs.prefix;
 import static dev.secureingress.embedded.dataplane.Programs.route;
 import static dev.secureingress.embedded.dataplane.Programs.rule;
+import static dev.secureingress.embedded.dataplane.Programs.serverCertificate;
 import static dev.secureingress.embedded.dataplane.Programs.simple;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** TLS termination by SNI: which certificate is served, what is refused, and how reprogramming applies. */
 class NettyDataPlaneTlsTest {
 
-    private static final TestCertificates.Ca CA = TestCertificates.Ca.root("example.com");
+    private static final CertificateAuthority CA = Programs.rootCa();
     private static NettyDataPlane dataPlane;
     private static TestBackend backend;
 
@@ -52,9 +54,9 @@ class NettyDataPlaneTlsTest {
 
     @Test
     void servesTheCertificateOfTheListenerTheSniSelects() throws IOException {
-        TlsProgram.ServerCertificate httpbin = CA.server("httpbin.example.com");
-        TlsProgram.ServerCertificate helloworld = CA.server("helloworld.example.com");
-        TlsProgram.ServerCertificate wildcard = CA.server("*.example.com");
+        TlsProgram.ServerCertificate httpbin = serverCertificate(CA, "httpbin.example.com");
+        TlsProgram.ServerCertificate helloworld = serverCertificate(CA, "helloworld.example.com");
+        TlsProgram.ServerCertificate wildcard = serverCertificate(CA, "*.example.com");
         ProgrammedGateway programmed = dataPlane.program(gateway(uniqueName(),
                 https("https-httpbin", 443, "httpbin.example.com", simple(httpbin)),
                 https("https-helloworld", 443, "helloworld.example.com", simple(helloworld)),
@@ -72,7 +74,7 @@ class NettyDataPlaneTlsTest {
     @Test
     void refusesAnSniNoListenerAccepts() {
         ProgrammedGateway programmed = dataPlane.program(gateway(uniqueName(),
-                https("https", 443, "*.example.com", simple(CA.server("*.example.com")))));
+                https("https", 443, "*.example.com", simple(serverCertificate(CA, "*.example.com")))));
         InetSocketAddress gateway = endpoint(programmed, 443);
 
         assertThatThrownBy(() -> TestClients.handshake(gateway, "example.com", CA.certificate(), null))
@@ -85,7 +87,7 @@ class NettyDataPlaneTlsTest {
 
     @Test
     void aListenerWithoutHostnameAcceptsAnySniAndNone() throws IOException {
-        TlsProgram.ServerCertificate any = CA.server("any.example.com");
+        TlsProgram.ServerCertificate any = serverCertificate(CA, "any.example.com");
         ProgrammedGateway programmed = dataPlane.program(gateway(uniqueName(),
                 https("https", 443, null, simple(any))));
         InetSocketAddress gateway = endpoint(programmed, 443);
@@ -98,9 +100,9 @@ class NettyDataPlaneTlsTest {
     @Test
     void reprogrammedCertificateReachesTheNextHandshakeWhileOpenConnectionsKeepTheirs() throws IOException {
         String name = uniqueName();
-        TestCertificates.Ca secondRoot = TestCertificates.Ca.root("example.com");
-        TlsProgram.ServerCertificate first = CA.server("httpbin.example.com");
-        TlsProgram.ServerCertificate second = secondRoot.server("httpbin.example.com");
+        CertificateAuthority secondRoot = Programs.rootCa();
+        TlsProgram.ServerCertificate first = serverCertificate(CA, "httpbin.example.com");
+        TlsProgram.ServerCertificate second = serverCertificate(secondRoot, "httpbin.example.com");
         ProgrammedGateway programmed = dataPlane.program(gateway(name, https("https", 443, "httpbin.example.com",
                 simple(first), route("httpbin", List.of("httpbin.example.com"), rule(List.of(prefix("/")),
                         backend(backend))))));
@@ -131,9 +133,9 @@ class NettyDataPlaneTlsTest {
     void aListenerLeftOutOfTheProgramIsRefused() throws IOException {
         String name = uniqueName();
         ListenerProgram httpbin = https("https-httpbin", 443, "httpbin.example.com",
-                simple(CA.server("httpbin.example.com")));
+                simple(serverCertificate(CA, "httpbin.example.com")));
         ListenerProgram helloworld = https("https-helloworld", 443, "helloworld.example.com",
-                simple(CA.server("helloworld.example.com")));
+                simple(serverCertificate(CA, "helloworld.example.com")));
         ProgrammedGateway programmed = dataPlane.program(gateway(name, httpbin, helloworld));
         InetSocketAddress gateway = endpoint(programmed, 443);
         assertThat(TestClients.handshake(gateway, "helloworld.example.com", CA.certificate(), null)).isNotEmpty();

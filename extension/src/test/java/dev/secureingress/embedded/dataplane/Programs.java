@@ -1,5 +1,6 @@
 package dev.secureingress.embedded.dataplane;
 
+import dev.secureingress.tls.CertificateAuthority;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteFilter;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatch;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRouteMatchBuilder;
@@ -14,6 +15,15 @@ final class Programs {
     static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
     private Programs() {
+    }
+
+    /** A root like the seed's: {@code O=example Inc., CN=example.com}. */
+    static CertificateAuthority rootCa() {
+        return CertificateAuthority.root("O=example Inc.,CN=example.com").build();
+    }
+
+    static TlsProgram.ServerCertificate serverCertificate(CertificateAuthority ca, String... hostnames) {
+        return TlsProgram.ServerCertificate.of(ca.issue().server(hostnames).build());
     }
 
     static ListenerProgram https(String name, int port, String hostname, TlsProgram tls, RouteProgram... routes) {

@@ -1,5 +1,6 @@
 package dev.secureingress.embedded.dataplane;
 
+import dev.secureingress.tls.Credential;
 import okhttp3.ConnectionPool;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
@@ -19,6 +20,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Real TLS clients for the data plane's tests: OkHttp for requests, a JDK socket for bare handshakes. */
 final class TestClients {
@@ -30,7 +32,7 @@ final class TestClients {
      * An OkHttp client that resolves every hostname to {@code gateway}'s address, trusts only {@code ca} and
      * presents {@code clientCertificate} when given; no pooled connections when {@code fresh}.
      */
-    static OkHttpClient https(InetSocketAddress gateway, X509Certificate ca, TlsProgram.ServerCertificate clientCertificate,
+    static OkHttpClient https(InetSocketAddress gateway, X509Certificate ca, Credential clientCertificate,
                               boolean fresh, Protocol... protocols) {
         SSLContext tls = sslContext(ca, clientCertificate);
         OkHttpClient.Builder builder = new OkHttpClient.Builder()
@@ -63,7 +65,14 @@ final class TestClients {
      * @throws IOException when the handshake fails, as the JDK reports it
      */
     static List<X509Certificate> handshake(InetSocketAddress gateway, String sni, X509Certificate ca,
-                                           TlsProgram.ServerCertificate clientCertificate, String... protocols)
+                                           Credential clientCertificate) throws IOException {
+        return handshake(gateway, sni, ca, clientCertificate, parameters -> {
+        });
+    }
+
+    /** A bare TLS handshake whose parameters (protocols, cipher suites) the caller adjusts. */
+    static List<X509Certificate> handshake(InetSocketAddress gateway, String sni, X509Certificate ca,
+                                           Credential clientCertificate, Consumer<SSLParameters> adjust)
             throws IOException {
         SSLContext tls = sslContext(ca, clientCertificate);
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
@@ -71,21 +80,34 @@ final class TestClients {
             socket.setSoTimeout(10_000);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setServerNames(sni == null ? List.of() : List.of(new SNIHostName(sni)));
-            if (protocols.length > 0) {
-                parameters.setProtocols(protocols);
-            }
+            adjust.accept(parameters);
             socket.setSSLParameters(parameters);
             socket.startHandshake();
             // TLS 1.3 reports a rejected client certificate only after the handshake: read to see it
-            socket.getOutputStream().write("GET / HTTP/1.1\r\nhost: probe\r\n\r\n".getBytes());
-            socket.getOutputStream().flush();
+            try {
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nhost: probe\r\n\r\n".getBytes());
+                socket.getOutputStream().flush();
+            } catch (IOException writeFailed) {
+                // the server may have sent its alert and closed already: reading surfaces the alert
+                readAlertOrRethrow(socket, writeFailed);
+            }
             socket.getInputStream().read();
             Certificate[] chain = socket.getSession().getPeerCertificates();
             return List.of(chain).stream().map(X509Certificate.class::cast).toList();
         }
     }
 
-    static SSLContext sslContext(X509Certificate ca, TlsProgram.ServerCertificate clientCertificate) {
+    private static void readAlertOrRethrow(SSLSocket socket, IOException writeFailed) throws IOException {
+        try {
+            socket.getInputStream().read();
+        } catch (IOException readFailed) {
+            readFailed.addSuppressed(writeFailed);
+            throw readFailed;
+        }
+        throw writeFailed;
+    }
+
+    static SSLContext sslContext(X509Certificate ca, Credential clientCertificate) {
         try {
             KeyManagerFactory keyManagers = null;
             if (clientCertificate != null) {
