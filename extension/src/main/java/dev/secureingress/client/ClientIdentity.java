@@ -1,5 +1,6 @@
 package dev.secureingress.client;
 
+import dev.secureingress.tls.DistinguishedNames;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -16,7 +17,7 @@ record ClientIdentity(List<X509Certificate> chain, PrivateKey privateKey) {
         }
         if (!chain.get(0).getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())) {
             throw new IllegalArgumentException("The client private key (" + privateKey.getAlgorithm()
-                    + ") does not match the client certificate " + chain.get(0).getSubjectX500Principal().getName()
+                    + ") does not match the client certificate " + DistinguishedNames.display(chain.get(0).getSubjectX500Principal())
                     + " (" + chain.get(0).getPublicKey().getAlgorithm() + " key); pass the key issued with it");
         }
     }
@@ -27,6 +28,6 @@ record ClientIdentity(List<X509Certificate> chain, PrivateKey privateKey) {
 
     @Override
     public String toString() {
-        return "ClientIdentity[" + certificate().getSubjectX500Principal().getName() + ", private key hidden]";
+        return "ClientIdentity[" + DistinguishedNames.display(certificate().getSubjectX500Principal()) + ", private key hidden]";
     }
 }

@@ -93,11 +93,15 @@ public final class HandshakeFailure {
         return cause;
     }
 
-    /** For example {@code TLS alert certificate_required} or {@code untrusted issuer (PKIX path ... failed)}. */
+    /** The reason in a few words, such as {@code TLS alert certificate_required} or {@code untrusted issuer}. */
+    public String summary() {
+        return reason == Reason.TLS_ALERT ? reason.label() + " " + alert : reason.label();
+    }
+
+    /** The summary with the underlying error's message, such as {@code untrusted issuer (PKIX path ... failed)}. */
     @Override
     public String toString() {
-        String head = reason == Reason.TLS_ALERT ? reason.label() + " " + alert : reason.label();
-        return detail == null || detail.isBlank() ? head : head + " (" + detail + ")";
+        return detail == null || detail.isBlank() ? summary() : summary() + " (" + detail + ")";
     }
 
     /** Classifies an exception thrown while connecting, handshaking or exchanging a request. */

@@ -1,5 +1,6 @@
 package dev.secureingress.client;
 
+import dev.secureingress.tls.DistinguishedNames;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -101,8 +102,8 @@ public final class HandshakeResult {
         text.append(failure == null ? "succeeded (" + tlsVersion + ")" : "failed, " + failure);
         if (!presentedChain.isEmpty()) {
             X509Certificate leaf = presentedChain.get(0);
-            text.append("; server presented ").append(leaf.getSubjectX500Principal().getName())
-                    .append(" issued by ").append(leaf.getIssuerX500Principal().getName());
+            text.append("; server presented ").append(DistinguishedNames.display(leaf.getSubjectX500Principal()))
+                    .append(" issued by ").append(DistinguishedNames.display(leaf.getIssuerX500Principal()));
         }
         return text.toString();
     }

@@ -1,5 +1,6 @@
 package dev.secureingress.client;
 
+import dev.secureingress.tls.DistinguishedNames;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
 import okhttp3.Connection;
@@ -292,11 +293,11 @@ public final class IngressClient implements AutoCloseable {
     @Override
     public String toString() {
         String trusted = tls.trustedCertificates().stream()
-                .map(certificate -> certificate.getSubjectX500Principal().getName())
+                .map(certificate -> DistinguishedNames.display(certificate.getSubjectX500Principal()))
                 .collect(Collectors.joining("; "));
         return "IngressClient[trusts " + trusted + "; routes " + routes.describe()
                 + tls.clientIdentity().map(identity -> "; client certificate "
-                + identity.certificate().getSubjectX500Principal().getName()).orElse("")
+                + DistinguishedNames.display(identity.certificate().getSubjectX500Principal())).orElse("")
                 + (freshConnections ? "; fresh connections" : "; pooled connections") + "]";
     }
 

@@ -1,5 +1,6 @@
 package dev.secureingress.client;
 
+import dev.secureingress.tls.DistinguishedNames;
 import java.nio.charset.Charset;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -103,7 +104,7 @@ public final class IngressResponse {
     public String toString() {
         X509Certificate leaf = presentedChain.isEmpty() ? null : presentedChain.get(0);
         return request + " -> " + status + " (" + httpProtocol + ", " + tlsVersion
-                + (leaf == null ? "" : ", served " + leaf.getSubjectX500Principal().getName()
-                + " issued by " + leaf.getIssuerX500Principal().getName()) + ")";
+                + (leaf == null ? "" : ", served " + DistinguishedNames.display(leaf.getSubjectX500Principal())
+                + " issued by " + DistinguishedNames.display(leaf.getIssuerX500Principal())) + ")";
     }
 }

@@ -1,5 +1,6 @@
 package dev.secureingress.client;
 
+import dev.secureingress.tls.DistinguishedNames;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -82,7 +83,7 @@ final class InspectingTrustManager extends X509ExtendedTrustManager {
     /** The chain is trusted but its leaf does not cover the host name that was asked for. */
     static final class HostnameMismatchException extends CertificateException {
         HostnameMismatchException(String host, X509Certificate leaf, CertificateException cause) {
-            super("the certificate " + leaf.getSubjectX500Principal().getName() + " does not cover host name "
+            super("the certificate " + DistinguishedNames.display(leaf.getSubjectX500Principal()) + " does not cover host name "
                     + host + " (" + cause.getMessage() + ")", cause);
         }
     }

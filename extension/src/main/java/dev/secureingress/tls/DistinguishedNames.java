@@ -5,7 +5,7 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x500.X500Name;
 
 /** Parses subject DNs written the way openssl users read them, e.g. {@code O=example Inc.,CN=example.com}. */
-final class DistinguishedNames {
+public final class DistinguishedNames {
 
     private DistinguishedNames() {
     }
@@ -14,7 +14,7 @@ final class DistinguishedNames {
      * Parses a DN keeping the written order of its parts, so {@code O=example Inc.,CN=example.com} encodes like
      * openssl's {@code -subj '/O=example Inc./CN=example.com'}.
      */
-    static X500Name parse(String dn) {
+    public static X500Name parse(String dn) {
         if (dn == null || dn.isBlank()) {
             throw new IllegalArgumentException("The subject DN is empty: give one such as \"CN=example.com\" "
                     + "or \"O=example Inc.,CN=example.com\"");
@@ -34,7 +34,7 @@ final class DistinguishedNames {
     }
 
     /** A certificate name in encoded order, e.g. {@code O=example Inc.,CN=example.com} (as openssl shows it). */
-    static String display(X500Principal principal) {
+    public static String display(X500Principal principal) {
         return X500Name.getInstance(principal.getEncoded()).toString();
     }
 }

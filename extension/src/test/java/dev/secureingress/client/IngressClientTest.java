@@ -205,7 +205,7 @@ class IngressClientTest {
                 assertThat(probe.succeeded()).isFalse();
                 assertThat(probe.failure().orElseThrow().reason()).isEqualTo(HandshakeFailure.Reason.UNTRUSTED_ISSUER);
                 assertThat(probe.presentedChain()).containsExactlyElementsOf(foreign.chain());
-                assertThat(probe.toString()).contains("untrusted issuer", "issued by CN=other.example,O=other Inc.");
+                assertThat(probe.toString()).contains("untrusted issuer", "issued by O=other Inc.,CN=other.example");
                 IngressRequestException failure = catchThrowableOfType(IngressRequestException.class,
                         () -> client.get(HTTPBIN, "/status/418"));
                 assertThat(failure.failure().reason()).isEqualTo(HandshakeFailure.Reason.UNTRUSTED_ISSUER);

@@ -42,15 +42,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (replaceable while running, as a gateway rotating a secret), optionally requires client certificates, and
  * answers a few paths the way the sample apps do:
  * <ul>
- *   <li>{@code /status/418}: 418 with httpbin's body {@code I'm a teapot!};</li>
+ *   <li>{@code /status/418}: 418 with httpbin's body {@code I'm a teapot!}; {@code /status/<code>}: that status;</li>
  *   <li>{@code /hello}: helloworld's {@code Hello version: v1, instance: tls-test-server};</li>
  *   <li>anything else: 200 echoing the request ({@code method}, {@code path}, {@code host}, {@code sni},
  *   {@code body}, one per line).</li>
  * </ul>
  */
-final class TlsTestServer implements AutoCloseable {
+public final class TlsTestServer implements AutoCloseable {
 
-    static final String HELLO_INSTANCE = "tls-test-server";
+    public static final String HELLO_INSTANCE = "tls-test-server";
 
     private final Map<String, String> aliasByHost = new ConcurrentHashMap<>();
     private final Map<String, Credential> credentialByAlias = new ConcurrentHashMap<>();
@@ -89,28 +89,28 @@ final class TlsTestServer implements AutoCloseable {
     }
 
     /** A server for the given hosts. */
-    static TlsTestServer serving(String host, Credential credential) throws Exception {
+    public static TlsTestServer serving(String host, Credential credential) throws Exception {
         return new Builder().serve(host, credential).start();
     }
 
-    static Builder builder() {
+    public static Builder builder() {
         return new Builder();
     }
 
     /** Serves {@code credential} for SNI {@code host} from the next handshake on (open connections keep theirs). */
-    void serve(String host, Credential credential) {
+    public void serve(String host, Credential credential) {
         String alias = host + "#" + aliases.incrementAndGet();
         credentialByAlias.put(alias, credential);
         aliasByHost.put(host.toLowerCase(Locale.ROOT), alias);
     }
 
     /** Where the server listens. */
-    InetSocketAddress endpoint() {
+    public InetSocketAddress endpoint() {
         return new InetSocketAddress(serverSocket.getInetAddress(), serverSocket.getLocalPort());
     }
 
     /** How many TCP connections the server accepted so far. */
-    int connectionsAccepted() {
+    public int connectionsAccepted() {
         return connections.get();
     }
 
@@ -204,6 +204,10 @@ final class TlsTestServer implements AutoCloseable {
             reason = "I'm a teapot";
             text = "I'm a teapot!";
             extraHeaders = "X-More-Info: http://tools.ietf.org/html/rfc2324\r\n";
+        } else if (path.matches("/status/\\d{3}")) {
+            status = Integer.parseInt(path.substring("/status/".length()));
+            reason = "Status";
+            text = "";
         } else if (path.equals("/hello")) {
             status = 200;
             reason = "OK";
@@ -300,28 +304,28 @@ final class TlsTestServer implements AutoCloseable {
         }
     }
 
-    static final class Builder {
+    public static final class Builder {
         private final Map<String, Credential> hosts = new HashMap<>();
         private X509Certificate clientCa;
         private List<String> protocols = List.of("TLSv1.3", "TLSv1.2");
 
-        Builder serve(String host, Credential credential) {
+        public Builder serve(String host, Credential credential) {
             hosts.put(host, credential);
             return this;
         }
 
         /** Requires a client certificate issued by {@code ca} (mutual TLS). */
-        Builder requireClientCertificates(X509Certificate ca) {
+        public Builder requireClientCertificates(X509Certificate ca) {
             this.clientCa = ca;
             return this;
         }
 
-        Builder protocols(String... protocols) {
+        public Builder protocols(String... protocols) {
             this.protocols = List.of(protocols);
             return this;
         }
 
-        TlsTestServer start() throws Exception {
+        public TlsTestServer start() throws Exception {
             return new TlsTestServer(hosts, clientCa, protocols);
         }
     }
