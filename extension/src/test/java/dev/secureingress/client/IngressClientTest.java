@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,11 +145,8 @@ class IngressClientTest {
         }
 
         @Test
-        void connectionRefusedIsClassified() throws Exception {
-            InetSocketAddress nothingListens;
-            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                nothingListens = new InetSocketAddress(socket.getInetAddress(), socket.getLocalPort());
-            }
+        void connectionRefusedIsClassified() {
+            InetSocketAddress nothingListens = RudeTcpServer.nothingListening();
             try (IngressClient client = IngressClient.builder().trust(seed.root1()).resolveAll(nothingListens).build()) {
                 IngressRequestException failure = catchThrowableOfType(IngressRequestException.class,
                         () -> client.get(HTTPBIN, "/status/418"));

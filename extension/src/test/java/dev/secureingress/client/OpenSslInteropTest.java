@@ -18,7 +18,7 @@ class OpenSslInteropTest {
 
     @BeforeAll
     static void requireOpenSsl() {
-        assumeTrue(OpenSslServer.available(), "openssl is not on PATH; these interop tests need it");
+        assumeTrue(dev.secureingress.cli.Openssl.isAvailable(), "openssl is not on PATH; these interop tests need it");
         seed = SeedPki.generate();
     }
 

@@ -48,19 +48,6 @@ final class OpenSslServer implements AutoCloseable {
                 .until(this::acceptedPort, found -> found > 0);
     }
 
-    /** Whether {@code openssl} runs here. */
-    static boolean available() {
-        try {
-            Process version = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
-            return version.waitFor(10, TimeUnit.SECONDS) && version.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** Serves {@code credential}; with {@code clientCa}, requires a client certificate issued by it. */
     static OpenSslServer start(Path directory, Credential credential, X509Certificate clientCa) throws IOException {
         return new OpenSslServer(directory, credential, clientCa);

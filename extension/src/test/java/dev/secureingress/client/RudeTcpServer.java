@@ -8,8 +8,16 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** A TCP server that misbehaves on purpose: resets every connection, or accepts and never answers. */
-final class RudeTcpServer implements AutoCloseable {
+public final class RudeTcpServer implements AutoCloseable {
+
+    /**
+     * Port 1 (tcpmux) on the loopback address: privileged and unused, so, unlike a port a test has just closed,
+     * no other process on a busy machine takes it over.
+     */
+    private static final InetSocketAddress UNUSED = new InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
 
     private final ServerSocket serverSocket;
     private final Set<Socket> held = ConcurrentHashMap.newKeySet();
@@ -21,6 +29,17 @@ final class RudeTcpServer implements AutoCloseable {
         Thread acceptor = new Thread(this::acceptLoop, "rude-tcp-server");
         acceptor.setDaemon(true);
         acceptor.start();
+    }
+
+    /** An address where nothing listens: connecting is refused. Skips the test if something does listen there. */
+    public static InetSocketAddress nothingListening() {
+        try (Socket probe = new Socket()) {
+            probe.connect(UNUSED, 5_000);
+        } catch (IOException refused) {
+            return UNUSED;
+        }
+        Assumptions.abort("something listens on " + UNUSED + ", which the connection-refused tests rely on being unused");
+        return UNUSED;
     }
 
     /** Accepts and immediately resets (RST) every connection, as a gateway without a listener for the SNI. */
