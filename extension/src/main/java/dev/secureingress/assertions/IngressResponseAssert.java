@@ -84,7 +84,8 @@ public final class IngressResponseAssert extends AbstractAssert<IngressResponseA
     public IngressResponseAssert isTeapot() {
         isNotNull();
         if (actual.status() != 418 || !actual.body().equals(TEAPOT_BODY)) {
-            reportFailure("Expected httpbin's teapot (418, body <" + TEAPOT_BODY + ">) but got status " + actual.status());
+            reportFailure("Expected httpbin's teapot (418, body <" + TEAPOT_BODY + ">) but got status "
+                    + actual.status());
         }
         return this;
     }

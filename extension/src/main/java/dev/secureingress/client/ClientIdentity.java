@@ -17,7 +17,8 @@ record ClientIdentity(List<X509Certificate> chain, PrivateKey privateKey) {
         }
         if (!chain.get(0).getPublicKey().getAlgorithm().equals(privateKey.getAlgorithm())) {
             throw new IllegalArgumentException("The client private key (" + privateKey.getAlgorithm()
-                    + ") does not match the client certificate " + DistinguishedNames.display(chain.get(0).getSubjectX500Principal())
+                    + ") does not match the client certificate "
+                    + DistinguishedNames.display(chain.get(0).getSubjectX500Principal())
                     + " (" + chain.get(0).getPublicKey().getAlgorithm() + " key); pass the key issued with it");
         }
     }
@@ -28,6 +29,7 @@ record ClientIdentity(List<X509Certificate> chain, PrivateKey privateKey) {
 
     @Override
     public String toString() {
-        return "ClientIdentity[" + DistinguishedNames.display(certificate().getSubjectX500Principal()) + ", private key hidden]";
+        return "ClientIdentity[" + DistinguishedNames.display(certificate().getSubjectX500Principal())
+                + ", private key hidden]";
     }
 }

@@ -110,7 +110,8 @@ public final class CurlCommand {
                         Files.write(file, body);
                     }
                 } catch (IOException e) {
-                    throw new UncheckedIOException("Could not write the request body for curl into " + filesDirectory, e);
+                    throw new UncheckedIOException("Could not write the request body for curl into "
+                            + filesDirectory, e);
                 }
             });
         }

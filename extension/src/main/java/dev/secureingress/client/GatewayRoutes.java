@@ -11,9 +11,10 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Where a virtual host and logical port really are: the {@code curl --resolve host:port:address} table of an
@@ -48,7 +49,7 @@ final class GatewayRoutes {
 
     /** The gateway endpoint for a virtual host and logical port, if mapped (a host-specific entry wins). */
     Optional<InetSocketAddress> find(String host, int logicalPort) {
-        String normalized = host.toLowerCase(java.util.Locale.ROOT);
+        String normalized = host.toLowerCase(Locale.ROOT);
         InetSocketAddress exact = endpoints.get(new Key(normalized, logicalPort));
         return Optional.ofNullable(exact != null ? exact : endpoints.get(new Key(ANY_HOST, logicalPort)));
     }
@@ -61,14 +62,15 @@ final class GatewayRoutes {
                         + ", gatewayEndpoint) or resolveAll(" + logicalPort + ", gatewayEndpoint)"));
     }
 
+    /** The table for messages, such as {@code httpbin.example.com:443 -> 127.0.0.2:31443}. */
     String describe() {
         if (endpoints.isEmpty()) {
             return "nothing";
         }
-        List<String> lines = new ArrayList<>();
-        endpoints.forEach((key, endpoint) -> lines.add(key + " -> " + hostAndPort(endpoint)));
-        lines.sort(null);
-        return String.join(", ", lines);
+        return endpoints.entrySet().stream()
+                .map(entry -> entry.getKey() + " -> " + hostAndPort(entry.getValue()))
+                .sorted()
+                .collect(Collectors.joining(", "));
     }
 
     static String hostAndPort(InetSocketAddress endpoint) {
@@ -101,7 +103,7 @@ final class GatewayRoutes {
     }
 
     private List<InetSocketAddress> endpointsForHost(String host) {
-        String normalized = host.toLowerCase(java.util.Locale.ROOT);
+        String normalized = host.toLowerCase(Locale.ROOT);
         List<InetSocketAddress> exact = new ArrayList<>();
         List<InetSocketAddress> wildcard = new ArrayList<>();
         endpoints.forEach((key, endpoint) -> {
@@ -176,15 +178,5 @@ final class GatewayRoutes {
             socket.connect(new InetSocketAddress(address, port));
             return socket;
         }
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof GatewayRoutes routes && routes.endpoints.equals(endpoints);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(endpoints);
     }
 }

@@ -78,7 +78,10 @@ public final class HandshakeFailure {
         return reason;
     }
 
-    /** The TLS alert's name as in RFC 8446 ({@code certificate_required}, {@code bad_certificate}, ...), for {@link Reason#TLS_ALERT}. */
+    /**
+     * The TLS alert's name as in RFC 8446 ({@code certificate_required}, {@code bad_certificate}, ...), for
+     * {@link Reason#TLS_ALERT}.
+     */
     public Optional<String> alert() {
         return Optional.ofNullable(alert);
     }
@@ -110,7 +113,8 @@ public final class HandshakeFailure {
         // Certificate problems first: the JDK reports them wrapped in handshake exceptions.
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof InspectingTrustManager.HostnameMismatchException
-                    || t instanceof SSLPeerUnverifiedException && String.valueOf(t.getMessage()).startsWith("Hostname")) {
+                    || t instanceof SSLPeerUnverifiedException
+                    && String.valueOf(t.getMessage()).startsWith("Hostname")) {
                 return new HandshakeFailure(Reason.HOSTNAME_MISMATCH, null, messageOf(t), error);
             }
             if (t instanceof CertificateExpiredException) {

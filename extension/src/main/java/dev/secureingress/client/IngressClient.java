@@ -182,7 +182,8 @@ public final class IngressClient implements AutoCloseable {
             }
             byte[] bytes = response.body().bytes();
             MediaType contentType = response.body().contentType();
-            Charset charset = contentType == null ? StandardCharsets.UTF_8 : contentType.charset(StandardCharsets.UTF_8);
+            Charset charset = contentType == null ? StandardCharsets.UTF_8
+                    : contentType.charset(StandardCharsets.UTF_8);
             List<Map.Entry<String, String>> headers = new ArrayList<>();
             response.headers().forEach(pair -> headers.add(Map.entry(pair.getFirst(), pair.getSecond())));
             return new IngressResponse(request, response.code(), new ResponseHeaders(headers), bytes, charset,
@@ -194,7 +195,7 @@ public final class IngressClient implements AutoCloseable {
         }
     }
 
-    /** Probes the TLS handshake with SNI {@code serverName} on the logical port 443; see {@link #probe(String, int)}. */
+    /** Probes the handshake with SNI {@code serverName} on the logical port 443; see {@link #probe(String, int)}. */
     public HandshakeResult probe(String serverName) {
         return probe(serverName, IngressRequest.DEFAULT_PORT);
     }
@@ -373,7 +374,7 @@ public final class IngressClient implements AutoCloseable {
             return this;
         }
 
-        /** Sends requests for {@code host} on the logical port 443 to the gateway endpoint, as {@code curl --resolve}. */
+        /** Sends requests for {@code host} on the logical port 443 to the gateway endpoint, like {@code --resolve}. */
         public Builder resolve(String host, InetSocketAddress gatewayEndpoint) {
             return resolve(host, IngressRequest.DEFAULT_PORT, gatewayEndpoint);
         }

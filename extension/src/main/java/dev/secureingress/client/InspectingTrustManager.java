@@ -83,7 +83,8 @@ final class InspectingTrustManager extends X509ExtendedTrustManager {
     /** The chain is trusted but its leaf does not cover the host name that was asked for. */
     static final class HostnameMismatchException extends CertificateException {
         HostnameMismatchException(String host, X509Certificate leaf, CertificateException cause) {
-            super("the certificate " + DistinguishedNames.display(leaf.getSubjectX500Principal()) + " does not cover host name "
+            super("the certificate " + DistinguishedNames.display(leaf.getSubjectX500Principal())
+                    + " does not cover host name "
                     + host + " (" + cause.getMessage() + ")", cause);
         }
     }

@@ -33,7 +33,8 @@ final class PinnedTls {
     PinnedTls(List<X509Certificate> trustedCertificates, ClientIdentity clientIdentity, List<String> protocols) {
         if (trustedCertificates.isEmpty()) {
             throw new IllegalArgumentException("An IngressClient trusts only the CA certificates it is given, and"
-                    + " none were given; call trust(caCertificate) with the root that issued the gateway's certificate");
+                    + " none were given; call trust(caCertificate) with the root that issued the gateway's"
+                    + " certificate");
         }
         for (String protocol : protocols) {
             if (!SUPPORTED_PROTOCOLS.contains(protocol)) {
