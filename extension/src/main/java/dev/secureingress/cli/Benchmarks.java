@@ -1,12 +1,15 @@
 package dev.secureingress.cli;
 
+import dev.secureingress.junit.SuiteBenchmark;
+
 import java.util.List;
 
 /** Every benchmark the {@code bench} command runs, in order. Add yours here. */
 public final class Benchmarks {
 
     public static final List<Benchmark> ALL = List.of(
-            new PkiBenchmark());
+            new PkiBenchmark(),
+            new SuiteBenchmark());
 
     private Benchmarks() {
     }

@@ -34,6 +34,15 @@ public record IngressPlan(IngressNames names, List<HostSpec> hosts) {
     public IngressPlan {
         Objects.requireNonNull(names, "names");
         hosts = List.copyOf(hosts);
+        requireDistinctHosts(hosts);
+    }
+
+    /**
+     * Checks that no hostname is declared twice (two HTTPS listeners on one port cannot share a hostname).
+     *
+     * @throws IllegalArgumentException naming the host, both declarations and the fix
+     */
+    public static void requireDistinctHosts(List<HostSpec> hosts) {
         Map<String, HostSpec> seen = new HashMap<>();
         for (HostSpec host : hosts) {
             HostSpec earlier = seen.putIfAbsent(host.hostname(), host);

@@ -1,13 +1,13 @@
 package dev.secureingress.junit;
 
-import dev.secureingress.cluster.BoundedWait;
-import dev.secureingress.cluster.ConditionReport;
+import dev.secureingress.cluster.FixtureDeployer;
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.ingress.CredentialRotation;
 import dev.secureingress.ingress.HostSpec;
 import dev.secureingress.ingress.IngressApplier;
 import dev.secureingress.ingress.IngressNames;
+import dev.secureingress.ingress.IngressPlaceholders;
 import dev.secureingress.ingress.IngressPlan;
 import dev.secureingress.ingress.IngressReadiness;
 import dev.secureingress.ingress.ManifestTemplate;
@@ -19,12 +19,13 @@ import dev.secureingress.client.CurlCommand;
 import dev.secureingress.client.HandshakeResult;
 import dev.secureingress.client.IngressClient;
 import dev.secureingress.client.IngressRequestException;
+import dev.secureingress.client.IngressResponse;
+import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.net.InetSocketAddress;
@@ -224,13 +225,13 @@ public final class SecureIngress {
 
     /** Deploys a sample app into {@code namespace} (e.g. {@code default}, as the seed does); it is deleted after the class. */
     public void deploy(Fixture fixture, String namespace) {
-        applier.applyYaml(fixture.manifest(), "fixture " + fixture, namespace);
-        BoundedWait.<Deployment>forState("Deployment " + namespace + "/" + fixture.deploymentName() + " of fixture "
-                        + fixture + " to be Available")
-                .atMost(settings.startupTimeout())
-                .describedBy(ConditionReport::of)
-                .until(() -> kubernetes().apps().deployments().inNamespace(namespace).withName(fixture.deploymentName()).get(),
-                        ConditionReport.hasCondition("Available", "True"));
+        FixtureDeployer deployer = new FixtureDeployer(kubernetes()).timeout(settings.startupTimeout());
+        if (namespace.equals(namespace())) {
+            deployer.deploy(fixture, applier);
+        } else {
+            applier.applyYaml(fixture.manifest(), "fixture " + fixture, namespace);
+            deployer.awaitAvailable(namespace, fixture.deploymentName());
+        }
     }
 
     /** Creates or replaces any object; it is deleted with the class's other objects. */
@@ -257,32 +258,15 @@ public final class SecureIngress {
 
     /** Like {@link #applyManifest(String, String)} for a template already loaded. */
     public List<HasMetadata> applyManifest(ManifestTemplate template, String defaultNamespace) {
-        for (ManifestTemplate.Placeholder p : template.placeholders()) {
-            if ("secret".equals(p.name()) && p.argument() != null) {
-                try {
-                    HostSpec.requireValidHostname(p.argument());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(p + " at line " + p.line() + " of " + template.source() + ": "
-                            + e.getMessage(), e);
-                }
-                createSecret(p.argument());
-                gatewayHosts.add(p.argument());
-            }
+        for (String host : IngressPlaceholders.secretHosts(template)) {
+            createSecret(host);
+            gatewayHosts.add(host);
         }
-        String yaml = template.render(this::placeholderValue, "${namespace}, ${gateway}, ${secret:HOST}");
+        String yaml = IngressPlaceholders.render(template, names);
         List<HasMetadata> applied = applier.applyYaml(yaml, template.source(), defaultNamespace);
         applied.stream().filter(r -> r instanceof Gateway).findFirst().ifPresent(this::useGatewayIfNoneYet);
         readiness.awaitAll(applied);
         return applied;
-    }
-
-    private String placeholderValue(ManifestTemplate.Placeholder p) {
-        return switch (p.name()) {
-            case "namespace" -> p.argument() == null ? namespace() : null;
-            case "gateway" -> p.argument() == null ? gatewayName() : null;
-            case "secret" -> p.argument() == null ? null : secretName(p.argument());
-            default -> null;
-        };
     }
 
     /** Waits until the Gateways and HTTPRoutes among {@code resources} are ready (other kinds are ignored). */
@@ -333,6 +317,40 @@ public final class SecureIngress {
         objects.add(gateway);
         plan.routes().forEach(route -> objects.add(applier.apply(route)));
         readiness.awaitAll(objects);
+        for (HostSpec host : plan.hosts()) {
+            awaitServing(host.hostname(), host.paths().get(0));
+        }
+    }
+
+    /**
+     * Waits until the gateway really serves the host: a fresh connection presents the host's current
+     * certificate and {@code GET https://HOST/path} gets an HTTP response other than 503 (which a gateway
+     * answers while the route's backend has no ready endpoints yet). Status conditions say a route is
+     * accepted; this says traffic flows. The client presents {@link #clientCredential()}, so MUTUAL hosts
+     * are probed too.
+     *
+     * @return the first such response
+     * @throws dev.secureingress.cluster.WaitTimeoutException with the last status, body and certificate seen
+     */
+    public IngressResponse awaitServing(String hostname, String path) {
+        X509Certificate expected = credential(hostname).certificate();
+        String url = "https://" + hostname + path;
+        return BoundedWait.<IngressResponse>forState(url + " to be served through the gateway with the host's"
+                        + " certificate and a status other than 503")
+                .atMost(settings.readyTimeout())
+                .pollEvery(Duration.ofMillis(100))
+                .describedBy(r -> "status " + r.status() + " " + firstLine(r.body()) + ", certificate "
+                        + CredentialRotation.describe(r.presentedChain().isEmpty() ? null : r.presentedChain().get(0)))
+                .until(() -> {
+                    try (IngressClient client = clientBuilder().clientCertificate(clientCredential()).freshConnections().build()) {
+                        return client.get(url);
+                    }
+                }, r -> r.status() != 503 && !r.presentedChain().isEmpty() && r.presentedChain().get(0).equals(expected));
+    }
+
+    private static String firstLine(String text) {
+        String line = text.lines().findFirst().orElse("");
+        return line.length() > 120 ? line.substring(0, 120) + "..." : line;
     }
 
     private Secret tlsSecret(String hostname, Credential credential) {

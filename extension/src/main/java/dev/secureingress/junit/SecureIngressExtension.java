@@ -1,5 +1,6 @@
 package dev.secureingress.junit;
 
+import dev.secureingress.client.IngressClient;
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.ingress.IngressNames;
 import dev.secureingress.tls.CertificateAuthority;
@@ -28,7 +29,8 @@ import java.util.Set;
  *       backend configuration, closed when the test run ends), creates the class's namespace, deploys the
  *       fixtures, hosts and manifests and waits until they are ready.</li>
  *   <li>After the class (when its store closes): deletes all the class created, unless {@code keep}.</li>
- *   <li>Resolves parameters: {@link SecureIngress}, {@link KubernetesClient}, {@link IngressCluster},
+ *   <li>Resolves parameters: {@link SecureIngress}, {@link IngressClient} (trusting the class's root, pooled,
+ *       closed after the test), {@link KubernetesClient}, {@link IngressCluster},
  *       {@link CertificateAuthority} (the class's root), {@link Credential} with {@link ForHost}.</li>
  *   <li>On a failing test or lifecycle method: writes diagnostics and rethrows with their paths and the
  *       curl line of the last request in the message.</li>
@@ -41,8 +43,8 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(SecureIngressExtension.class);
     private static final String INGRESS_KEY = "ingress";
 
-    private static final Set<Class<?>> INJECTABLE = Set.of(SecureIngress.class, KubernetesClient.class,
-            IngressCluster.class, CertificateAuthority.class, Credential.class);
+    private static final Set<Class<?>> INJECTABLE = Set.of(SecureIngress.class, IngressClient.class,
+            KubernetesClient.class, IngressCluster.class, CertificateAuthority.class, Credential.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -57,7 +59,7 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
                     + "instead of @ExtendWith(SecureIngressExtension.class)");
         }
         SecureIngressSettings settings = new SettingsResolver(annotation.get(), testClass.getSimpleName(),
-                context::getConfigurationParameter).resolve();
+                testClass.getClassLoader(), context::getConfigurationParameter).resolve();
         ClusterLauncher.LaunchedCluster launched = context.getRoot().getStore(STORE)
                 .getOrComputeIfAbsent(ClusterLauncher.key(settings), key -> ClusterLauncher.launch(settings),
                         ClusterLauncher.LaunchedCluster.class);
@@ -90,6 +92,12 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
         Class<?> type = parameter.getParameter().getType();
         if (type == SecureIngress.class) {
             return ingress;
+        }
+        if (type == IngressClient.class) {
+            // one client per parameter, closed when the test (or the class, for lifecycle methods) ends
+            IngressClient client = ingress.client();
+            context.getStore(STORE).put(new Object(), (AutoCloseable) client::close);
+            return client;
         }
         if (type == KubernetesClient.class) {
             return ingress.kubernetes();
@@ -140,7 +148,8 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
 
     private static Throwable diagnose(ExtensionContext context, String testName, Throwable throwable) {
         Optional<SecureIngress> ingress = find(context);
-        if (ingress.isEmpty()) {
+        if (ingress.isEmpty() || throwable instanceof ParameterResolutionException
+                || throwable instanceof ExtensionConfigurationException) {
             return throwable;
         }
         String className = context.getTestClass().map(SecureIngressExtension::className).orElse("unknown");

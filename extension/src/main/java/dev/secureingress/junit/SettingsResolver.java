@@ -2,6 +2,9 @@ package dev.secureingress.junit;
 
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.ingress.HostSpec;
+import dev.secureingress.ingress.IngressPlaceholders;
+import dev.secureingress.ingress.IngressPlan;
+import dev.secureingress.ingress.ManifestTemplate;
 import dev.secureingress.tls.KeyAlgorithm;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
@@ -40,16 +43,20 @@ final class SettingsResolver {
 
     private final SecureIngressTest annotation;
     private final String className;
+    private final ClassLoader classLoader;
     private final Function<String, Optional<String>> parameters;
 
     /**
      * @param annotation the class's annotation
      * @param className  for messages
+     * @param classLoader where {@code classpath:} manifests are found
      * @param parameters JUnit's {@code ExtensionContext::getConfigurationParameter}
      */
-    SettingsResolver(SecureIngressTest annotation, String className, Function<String, Optional<String>> parameters) {
+    SettingsResolver(SecureIngressTest annotation, String className, ClassLoader classLoader,
+                     Function<String, Optional<String>> parameters) {
         this.annotation = annotation;
         this.className = className;
+        this.classLoader = classLoader;
         this.parameters = parameters;
     }
 
@@ -69,7 +76,21 @@ final class SettingsResolver {
         Path kubeconfig = parameters.apply(KUBECONFIG).filter(s -> !s.isBlank()).map(Path::of).orElse(null);
         Path diagnostics = Path.of(parameters.apply(DIAGNOSTICS_DIR).filter(s -> !s.isBlank()).orElse("target/secure-ingress"));
         return new SecureIngressSettings(backend, kubeconfig, fixtures, keyAlgorithm, startup, ready, request, keep,
-                hosts(), Arrays.asList(annotation.manifests()), diagnostics);
+                hosts(), manifests(), diagnostics);
+    }
+
+    /** The manifest locations, each loaded and its placeholders checked now, before any cluster starts. */
+    private List<String> manifests() {
+        String[] manifests = annotation.manifests();
+        for (int i = 0; i < manifests.length; i++) {
+            try {
+                IngressPlaceholders.validate(ManifestTemplate.load(manifests[i], classLoader));
+            } catch (IllegalArgumentException e) {
+                throw new ExtensionConfigurationException("@SecureIngressTest(manifests[" + i + "]) on " + className
+                        + ": " + e.getMessage());
+            }
+        }
+        return List.of(manifests);
     }
 
     private List<Fixture> fixtures() {
@@ -118,6 +139,11 @@ final class SettingsResolver {
                 throw new ExtensionConfigurationException("@SecureIngressTest(hosts[" + i + "]) on " + className + ": "
                         + e.getMessage());
             }
+        }
+        try {
+            IngressPlan.requireDistinctHosts(hosts);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("@SecureIngressTest(hosts) on " + className + ": " + e.getMessage());
         }
         return hosts;
     }

@@ -28,7 +28,7 @@ class SettingsResolverTest {
             hosts = {@IngressHost(name = "httpbin.example.com", backend = "httpbin:8000", paths = {"/status", "/delay"}),
                     @IngressHost(name = "helloworld.example.com", backend = "helloworld:5000", paths = "/hello",
                             pathType = PathType.EXACT, tls = TlsMode.MUTUAL)},
-            manifests = "classpath:x.yaml")
+            manifests = "classpath:manifest-template/route.yaml")
     static class Everything {
     }
 
@@ -38,6 +38,15 @@ class SettingsResolverTest {
 
     @SecureIngressTest(fixtures = {"httpbin", "httpbn"})
     static class UnknownFixture {
+    }
+
+    @SecureIngressTest(hosts = {@IngressHost(name = "a.example.com", backend = "a:80"),
+            @IngressHost(name = "a.example.com", backend = "b:80")})
+    static class DuplicateHosts {
+    }
+
+    @SecureIngressTest(manifests = {"classpath:manifest-template/route.yaml", "classpath:manifest-template/typo.yaml"})
+    static class ManifestWithTypo {
     }
 
     @SecureIngressTest(readyTimeout = "soon")
@@ -99,7 +108,7 @@ class SettingsResolverTest {
         assertThat(settings.requestTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(settings.keep()).isTrue();
         assertThat(settings.fixtures()).containsExactly(Fixture.HTTPBIN, Fixture.HELLOWORLD_V1);
-        assertThat(settings.manifests()).containsExactly("classpath:x.yaml");
+        assertThat(settings.manifests()).containsExactly("classpath:manifest-template/route.yaml");
         assertThat(settings.hosts()).hasSize(2);
         assertThat(settings.hosts().get(1).pathType()).isEqualTo(PathType.EXACT);
         assertThat(settings.hosts().get(1).tlsMode()).isEqualTo(TlsMode.MUTUAL);
@@ -149,6 +158,17 @@ class SettingsResolverTest {
     }
 
     @Test
+    void duplicateHostsAndBadManifestsFailBeforeAnyClusterStarts() {
+        assertThatThrownBy(() -> resolve(DuplicateHosts.class))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@SecureIngressTest(hosts) on DuplicateHosts: host a.example.com is declared twice");
+        assertThatThrownBy(() -> resolve(ManifestWithTypo.class))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@SecureIngressTest(manifests[1]) on ManifestWithTypo: unknown placeholder ${secrets:a.example.com}"
+                        + " at line 3 of classpath:manifest-template/typo.yaml");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(SettingsResolver.duration("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(SettingsResolver.duration("3h")).isEqualTo(Duration.ofHours(3));
@@ -159,7 +179,7 @@ class SettingsResolverTest {
     }
 
     private SecureIngressSettings resolve(Class<?> type) {
-        return new SettingsResolver(type.getAnnotation(SecureIngressTest.class), type.getSimpleName(),
+        return new SettingsResolver(type.getAnnotation(SecureIngressTest.class), type.getSimpleName(), type.getClassLoader(),
                 key -> Optional.ofNullable(parameters.get(key))).resolve();
     }
 }
