@@ -1,5 +1,7 @@
 package dev.secureingress.cli;
 
+import dev.secureingress.embedded.dataplane.GatewayBenchmark;
+import dev.secureingress.embedded.dataplane.RotationBenchmark;
 import dev.secureingress.junit.SuiteBenchmark;
 
 import java.util.List;
@@ -9,7 +11,9 @@ public final class Benchmarks {
 
     public static final List<Benchmark> ALL = List.of(
             new PkiBenchmark(),
-            new SuiteBenchmark());
+            new SuiteBenchmark(),
+            new RotationBenchmark(),
+            new GatewayBenchmark());
 
     private Benchmarks() {
     }

@@ -48,6 +48,12 @@ public final class Figures {
         out.flush();
     }
 
+    /** Says on the error stream what figures cover (their scope, their setup); the output stays machine-readable. */
+    public void note(String text) {
+        err.println("note: " + text);
+        err.flush();
+    }
+
     /** Explains on the error stream why a figure is not reported. */
     public void skip(String name, String reason) {
         err.println("skipped " + name + ": " + reason);

@@ -84,7 +84,7 @@ final class ServerTlsContexts {
                     + tls.mode() + " but has no client CA certificates; give the TlsProgram its clientCas");
         }
         try {
-            SslContextBuilder builder = SslContextBuilder.forServer(keyManagers(listener, tls))
+            SslContextBuilder builder = serverCertificates(listener, tls)
                     .sslProvider(providerFor(tls))
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
@@ -103,6 +103,19 @@ final class ServerTlsContexts {
         }
     }
 
+    /**
+     * One certificate: given as it is. Several: one key manager holding all of them. Keys are held in JKS
+     * key stores, whose key protection is cheap, unlike PKCS12's key derivation, so rotations stay fast.
+     */
+    private static SslContextBuilder serverCertificates(String listener, TlsProgram tls) {
+        if (tls.certificates().size() == 1) {
+            TlsProgram.ServerCertificate certificate = tls.certificates().get(0);
+            requireKeyOfLeaf(listener, certificate);
+            return SslContextBuilder.forServer(certificate.privateKey(), certificate.chain()).keyStoreType("JKS");
+        }
+        return SslContextBuilder.forServer(keyManagers(listener, tls));
+    }
+
     private static void requireKeyOfLeaf(String listener, TlsProgram.ServerCertificate certificate) {
         if (certificate.chain().isEmpty()) {
             throw new IllegalArgumentException("a server certificate of listener " + listener + " has an empty chain");
@@ -118,7 +131,7 @@ final class ServerTlsContexts {
 
     private static KeyManagerFactory keyManagers(String listener, TlsProgram tls) {
         try {
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            KeyStore keyStore = KeyStore.getInstance("JKS");
             keyStore.load(null, null);
             int index = 0;
             for (TlsProgram.ServerCertificate certificate : tls.certificates()) {
