@@ -66,7 +66,7 @@ final class DeploymentReconciler {
         }
         String uid = deployment.getMetadata().getUid();
         List<ReplicaSet> owned = new ArrayList<>(replicaSets.stream().filter(rs -> ownedBy(rs, uid)).toList());
-        String currentName = name + "-" + PodTemplateHash.of(deployment.getSpec().getTemplate());
+        String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate());
         int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
 
         ReplicaSet current = owned.stream().filter(rs -> rs.getMetadata().getName().equals(currentName)).findFirst()
@@ -77,6 +77,7 @@ final class DeploymentReconciler {
             owned.add(current);
             LOG.debug("Created ReplicaSet {}/{}", namespace, currentName);
         }
+        boolean changed = false;
         for (ReplicaSet rs : owned) {
             int wanted = rs.getMetadata().getName().equals(currentName) ? desired : 0;
             if (!Objects.equals(rs.getSpec().getReplicas(), wanted)) {
@@ -87,10 +88,10 @@ final class DeploymentReconciler {
                             return stored;
                         });
             }
-            scalePods(rs, pods);
+            changed |= scalePods(rs, pods);
         }
 
-        List<Pod> podsNow = client.pods().inNamespace(namespace).list().getItems();
+        List<Pod> podsNow = changed ? client.pods().inNamespace(namespace).list().getItems() : pods;
         int total = 0;
         int updated = 0;
         int ready = 0;
@@ -107,7 +108,8 @@ final class DeploymentReconciler {
         writeDeploymentStatus(deployment, currentName, desired, total, updated, ready);
     }
 
-    private void scalePods(ReplicaSet rs, List<Pod> pods) {
+    /** Creates or deletes pods of the ReplicaSet to match its replicas; true when it changed anything. */
+    private boolean scalePods(ReplicaSet rs, List<Pod> pods) {
         List<Pod> active = activePodsOf(rs, pods);
         int wanted = Optional.ofNullable(rs.getSpec().getReplicas()).orElse(1);
         for (int i = active.size(); i < wanted; i++) {
@@ -122,6 +124,7 @@ final class DeploymentReconciler {
                 deletePod(pod);
             }
         }
+        return active.size() != wanted;
     }
 
     private void deleteOwnedBy(String namespace, String deploymentName, List<ReplicaSet> replicaSets, List<Pod> pods) {
@@ -150,7 +153,7 @@ final class DeploymentReconciler {
     private static ReplicaSet newReplicaSet(Deployment deployment, String name, int replicas) {
         String hash = name.substring(deployment.getMetadata().getName().length() + 1);
         PodTemplateSpec template = new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
-                .editOrNewMetadata().addToLabels(PodTemplateHash.LABEL, hash).endMetadata()
+                .editOrNewMetadata().addToLabels(KubernetesNames.POD_TEMPLATE_HASH_LABEL, hash).endMetadata()
                 .build();
         Map<String, String> labels = new HashMap<>(Optional.ofNullable(template.getMetadata().getLabels()).orElse(Map.of()));
         return new ReplicaSetBuilder()
@@ -174,7 +177,7 @@ final class DeploymentReconciler {
 
     private static Map<String, String> withHash(Map<String, String> labels, String hash) {
         Map<String, String> copy = new HashMap<>(labels == null ? Map.of() : labels);
-        copy.put(PodTemplateHash.LABEL, hash);
+        copy.put(KubernetesNames.POD_TEMPLATE_HASH_LABEL, hash);
         return copy;
     }
 
@@ -182,7 +185,7 @@ final class DeploymentReconciler {
         PodTemplateSpec template = rs.getSpec().getTemplate();
         Pod pod = new PodBuilder()
                 .withNewMetadata()
-                .withName(rs.getMetadata().getName() + "-" + PodTemplateHash.randomSuffix())
+                .withName(rs.getMetadata().getName() + "-" + KubernetesNames.randomSuffix())
                 .withNamespace(rs.getMetadata().getNamespace())
                 .withLabels(template.getMetadata().getLabels())
                 .withAnnotations(template.getMetadata().getAnnotations())

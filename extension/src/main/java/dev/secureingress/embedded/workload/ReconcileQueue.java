@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 final class ReconcileQueue implements AutoCloseable {
 
     /** What to reconcile. */
-    enum Kind { DEPLOYMENT, POD, SERVICE }
+    enum Kind { DEPLOYMENT, POD, SERVICE, NAMESPACE }
 
     record Key(Kind kind, String namespace, String name) {
         @Override

@@ -169,9 +169,11 @@ final class ServiceEndpointsReconciler {
         }
         Set<String> wanted = new HashSet<>();
         Map<List<EndpointPort>, Members> groups = byPorts.isEmpty() ? Map.of(List.of(), new Members()) : byPorts;
-        groups.forEach((ports, members) -> {
-            String name = serviceName + "-" + Integer.toUnsignedString(Objects.hash(ports.stream()
-                    .map(p -> p.getName() + ":" + p.getPort() + ":" + p.getProtocol()).toList()), 36);
+        int index = 0;
+        for (Map.Entry<List<EndpointPort>, Members> group : groups.entrySet()) {
+            List<EndpointPort> ports = group.getKey();
+            Members members = group.getValue();
+            String name = sliceName(service, index++);
             wanted.add(name);
             List<Endpoint> endpoints = new ArrayList<>();
             members.ready.forEach(pod -> endpoints.add(endpoint(pod, true)));
@@ -201,9 +203,17 @@ final class ServiceEndpointsReconciler {
                 current.getMetadata().setResourceVersion(null);
                 client.discovery().v1().endpointSlices().inNamespace(namespace).resource(current).update();
             }
-        });
+        }
         existing.keySet().stream().filter(name -> !wanted.contains(name)).forEach(name ->
                 client.discovery().v1().endpointSlices().inNamespace(namespace).withName(name).delete());
+    }
+
+    /**
+     * Slice names look like Kubernetes' generated ones ({@code httpbin-x7k2p}) but are stable per service and
+     * index, so that a slice is updated in place when its pods or ports change.
+     */
+    private static String sliceName(Service service, int index) {
+        return service.getMetadata().getName() + "-" + KubernetesNames.stableSuffix(service.getMetadata().getUid() + "/" + index);
     }
 
     private void deleteManagedObjects(String namespace, String serviceName) {

@@ -3,6 +3,7 @@ package dev.secureingress.embedded.workload;
 import dev.secureingress.embedded.workload.ReconcileQueue.Kind;
 import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Makes workloads applied to an embedded API server run: Deployments (through ReplicaSets) and bare Pods
@@ -48,7 +50,7 @@ import java.util.function.Consumer;
 public final class WorkloadController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadController.class);
-    private static final long SYNC_TIMEOUT_MS = 30_000;
+    private static final long SYNC_TIMEOUT_MS = 60_000;
 
     private final KubernetesClient client;
     private final PodAddressing addressing;
@@ -111,8 +113,8 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /**
-     * Starts watching Deployments, Pods and Services in all namespaces; returns once the informers hold the
-     * current state (bounded: 30 s). Reconciling then runs in the background.
+     * Starts watching Deployments, Pods, Services and Namespaces; returns once the informers hold the
+     * current state (bounded: 60 s). Reconciling then runs in the background.
      *
      * @throws IllegalStateException when the informers cannot sync, naming the API server's error
      */
@@ -122,28 +124,64 @@ public final class WorkloadController implements AutoCloseable {
         }
         started = true;
         long begin = System.nanoTime();
-        SharedIndexInformer<Deployment> deploymentInformer = client.apps().deployments().inAnyNamespace().runnableInformer(0);
-        deploymentInformer.addEventHandler(handler((ns, name) -> queue.enqueue(Kind.DEPLOYMENT, ns, name), null));
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-        podInformer.addEventHandler(handler((ns, name) -> queue.enqueue(Kind.POD, ns, name), this::onPodDeleted));
-        serviceInformer = client.services().inAnyNamespace().runnableInformer(0);
-        serviceInformer.addEventHandler(handler((ns, name) -> queue.enqueue(Kind.SERVICE, ns, name), null));
-        informers.addAll(List.of(deploymentInformer, podInformer, serviceInformer));
-        List<CompletableFuture<Void>> synced = informers.stream().map(i -> i.start().toCompletableFuture()).toList();
-        try {
-            CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new)).get(SYNC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            close();
-            throw new IllegalStateException("Workload controller cannot watch Deployments, Pods and Services at "
-                    + client.getMasterUrl() + ": " + (e.getCause() == null ? e : e.getCause()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close();
-            throw new IllegalStateException("Interrupted while starting the workload controller", e);
+        long deadline = begin + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MS);
+        List<Watch> watches = List.of(
+                new Watch("Deployments", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0)
+                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.DEPLOYMENT, ns, name), null))),
+                new Watch("Pods", () -> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.POD, ns, name), this::onPodDeleted))),
+                new Watch("Services", () -> serviceInformer = client.services().inAnyNamespace().runnableInformer(0)
+                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.SERVICE, ns, name), null))),
+                new Watch("Namespaces", () -> client.namespaces().runnableInformer(0)
+                        .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> queue.enqueue(Kind.NAMESPACE,
+                                deleted.getMetadata().getName(), deleted.getMetadata().getName())))));
+        List<SharedIndexInformer<?>> starting = new ArrayList<>();
+        List<CompletableFuture<Void>> synced = new ArrayList<>();
+        for (Watch watch : watches) {
+            SharedIndexInformer<?> informer = watch.informer().get();
+            starting.add(informer);
+            synced.add(informer.start().toCompletableFuture());
+        }
+        for (int i = 0; i < watches.size(); i++) {
+            informers.add(awaitSynced(watches.get(i), starting.get(i), synced.get(i), deadline));
         }
         LOG.info("Workload controller watching (pods on {}), synced in {} ms", addressing,
                 (System.nanoTime() - begin) / 1_000_000);
         return this;
+    }
+
+    /** What to watch, and how to make a fresh informer for it (with its event handler attached). */
+    private record Watch(String what, Supplier<SharedIndexInformer<?>> informer) {
+    }
+
+    /**
+     * Waits until the informer has listed and started watching. An informer whose first list fails (the API
+     * server overloaded, a request timing out) stops for good, so it is replaced by a fresh one, up to three
+     * attempts before the deadline.
+     */
+    private SharedIndexInformer<?> awaitSynced(Watch watch, SharedIndexInformer<?> informer, CompletableFuture<Void> synced,
+                                               long deadline) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                synced.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return informer;
+            } catch (ExecutionException | TimeoutException e) {
+                informer.close();
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (attempt >= 3 || System.nanoTime() >= deadline) {
+                    close();
+                    throw new IllegalStateException("Workload controller cannot watch " + watch.what() + " at "
+                            + client.getMasterUrl() + " (" + attempt + " attempts within " + SYNC_TIMEOUT_MS + " ms): " + cause, e);
+                }
+                LOG.warn("Watching {} failed ({}); retrying", watch.what(), cause.toString());
+                informer = watch.informer().get();
+                synced = informer.start().toCompletableFuture();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("Interrupted while starting the workload controller", e);
+            }
+        }
     }
 
     /** How pods get their addresses in this controller. */
@@ -198,6 +236,7 @@ public final class WorkloadController implements AutoCloseable {
             case DEPLOYMENT -> deployments.reconcile(key.namespace(), key.name());
             case POD -> reconcilePod(key.namespace(), key.name());
             case SERVICE -> endpoints.reconcile(key.namespace(), key.name(), podsIn(key.namespace()));
+            case NAMESPACE -> deleteContentOfDeletedNamespace(key.namespace());
         }
     }
 
@@ -225,6 +264,32 @@ public final class WorkloadController implements AutoCloseable {
         enqueueServices(namespace);
     }
 
+    /**
+     * What the namespace controller does when a namespace is deleted: deletes the workloads in it, so that
+     * their stand-ins stop and their ports are freed.
+     */
+    private void deleteContentOfDeletedNamespace(String namespace) {
+        if (client.namespaces().withName(namespace).get() != null) {
+            return;
+        }
+        for (Pod pod : podsIn(namespace)) {
+            runtime.retire(pod);
+        }
+        deleteEach(client.apps().deployments().inNamespace(namespace).list().getItems());
+        deleteEach(client.apps().replicaSets().inNamespace(namespace).list().getItems());
+        deleteEach(client.pods().inNamespace(namespace).list().getItems());
+        deleteEach(client.services().inNamespace(namespace).list().getItems());
+        deleteEach(client.endpoints().inNamespace(namespace).list().getItems());
+        deleteEach(client.discovery().v1().endpointSlices().inNamespace(namespace).list().getItems());
+        LOG.debug("Deleted the workloads of deleted namespace {}", namespace);
+    }
+
+    private void deleteEach(List<? extends HasMetadata> objects) {
+        for (HasMetadata object : objects) {
+            client.resource(object).delete();
+        }
+    }
+
     private void enqueueServices(String namespace) {
         for (Service service : serviceInformer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
             queue.enqueue(Kind.SERVICE, namespace, service.getMetadata().getName());
@@ -241,7 +306,7 @@ public final class WorkloadController implements AutoCloseable {
      */
     private static Optional<String> deploymentNameOf(Pod pod) {
         Map<String, String> labels = pod.getMetadata().getLabels();
-        String hash = labels == null ? null : labels.get(PodTemplateHash.LABEL);
+        String hash = labels == null ? null : labels.get(KubernetesNames.POD_TEMPLATE_HASH_LABEL);
         if (hash == null || pod.getMetadata().getOwnerReferences() == null) {
             return Optional.empty();
         }

@@ -177,6 +177,22 @@ class WorkloadControllerTest {
     }
 
     @Test
+    void deletedNamespaceTakesItsWorkloadsAlong() {
+        String ns = newNamespace();
+        deployer().deploy(Fixture.HELLOWORLD_V1, ns);
+        InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "helloworld", 1)).get(0);
+
+        client.namespaces().withName(ns).delete();
+
+        BoundedWait.<List<Deployment>>forState("Deployments of deleted namespace " + ns + " to be gone").atMost(WAIT)
+                .until(() -> client.apps().deployments().inNamespace(ns).list().getItems(), List::isEmpty);
+        BoundedWait.<List<Pod>>forState("pods of deleted namespace " + ns + " to be gone").atMost(WAIT)
+                .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
+        BoundedWait.<Boolean>forState("helloworld's port " + endpoint + " to close").atMost(WAIT)
+                .until(() -> isRefused(endpoint), refused -> refused);
+    }
+
+    @Test
     void deletedPodIsReplacedByANewOne() {
         String ns = newNamespace();
         deployer().deploy(Fixture.HELLOWORLD_V2, ns);
@@ -191,7 +207,13 @@ class WorkloadControllerTest {
                                 && DeploymentReconciler.isReady(pods.get(0)))
                 .get(0);
         deployer().awaitAvailable(ns, "helloworld-v2");
-        InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "helloworld", 1)).get(0);
+        Endpoints endpoints = BoundedWait.<Endpoints>forState("Endpoints helloworld to list only " + replacement.getMetadata().getName())
+                .atMost(WAIT)
+                .until(() -> client.endpoints().inNamespace(ns).withName("helloworld").get(),
+                        e -> e.getSubsets().size() == 1 && e.getSubsets().get(0).getAddresses().size() == 1
+                                && e.getSubsets().get(0).getAddresses().get(0).getTargetRef().getName()
+                                .equals(replacement.getMetadata().getName()));
+        InetSocketAddress endpoint = endpointSockets(endpoints).get(0);
         assertThat(HttpCheck.get(endpoint, "/hello").body())
                 .isEqualTo("Hello version: v2, instance: " + replacement.getMetadata().getName() + "\n");
     }
@@ -367,7 +389,7 @@ class WorkloadControllerTest {
                 .atMost(WAIT)
                 .until(() -> client.discovery().v1().endpointSlices().inNamespace(ns)
                                 .withLabel("kubernetes.io/service-name", service).list().getItems(),
-                        slices -> slices.stream().mapToInt(s -> s.getEndpoints().size()).sum() == endpoints);
+                        slices -> slices.size() == 1 && slices.get(0).getEndpoints().size() == endpoints);
     }
 
     private static Endpoints awaitEndpoints(String ns, String service, int readyAddresses) {

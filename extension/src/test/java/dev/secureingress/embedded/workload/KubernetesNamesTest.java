@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class PodTemplateHashTest {
+class KubernetesNamesTest {
 
     private static PodTemplateSpec template(String image) {
         return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", "a").endMetadata()
@@ -15,13 +15,20 @@ class PodTemplateHashTest {
 
     @Test
     void equalTemplatesHashEquallyAndChangesChangeTheHash() {
-        assertThat(PodTemplateHash.of(template("img:1"))).isEqualTo(PodTemplateHash.of(template("img:1")))
-                .isNotEqualTo(PodTemplateHash.of(template("img:2")))
+        assertThat(KubernetesNames.templateHash(template("img:1"))).isEqualTo(KubernetesNames.templateHash(template("img:1")))
+                .isNotEqualTo(KubernetesNames.templateHash(template("img:2")))
                 .matches("[bcdfghjklmnpqrstvwxz2456789]{1,10}");
     }
 
     @Test
+    void stableSuffixesDependOnlyOnTheSeed() {
+        assertThat(KubernetesNames.stableSuffix("uid-1/0")).isEqualTo(KubernetesNames.stableSuffix("uid-1/0"))
+                .isNotEqualTo(KubernetesNames.stableSuffix("uid-1/1"))
+                .matches("[bcdfghjklmnpqrstvwxz2456789]{5}");
+    }
+
+    @Test
     void suffixesUseTheKubernetesAlphabet() {
-        assertThat(PodTemplateHash.randomSuffix()).matches("[bcdfghjklmnpqrstvwxz2456789]{5}");
+        assertThat(KubernetesNames.randomSuffix()).matches("[bcdfghjklmnpqrstvwxz2456789]{5}");
     }
 }
