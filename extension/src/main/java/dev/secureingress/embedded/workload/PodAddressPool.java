@@ -2,20 +2,22 @@ package dev.secureingress.embedded.workload;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
 
 /**
  * Hands out pod addresses from {@code 127.244.0.1} to {@code 127.244.255.254}, JVM-wide (several embedded
- * clusters may run side by side). Addresses are handed out in rising order and reused only after the range
- * wrapped, so a stopped pod's address is not reused at once.
+ * clusters may run side by side). Each JVM starts at a random point of the range, so that JVMs running at the
+ * same time on one machine rarely try the same addresses; addresses are then handed out in rising order and
+ * reused only after the range wrapped, so a stopped pod's address is not reused at once.
  */
 final class PodAddressPool {
 
     private static final int FIRST = 1;
     private static final int LAST = 65_534;
     private static final Set<Integer> IN_USE = new HashSet<>();
-    private static int next = FIRST;
+    private static int next = FIRST + new SecureRandom().nextInt(LAST - FIRST + 1);
 
     private PodAddressPool() {
     }

@@ -39,7 +39,7 @@ final class PodRuntime implements AutoCloseable {
     static final String CREATE_CONTAINER_ERROR = "CreateContainerError";
 
     private static final Logger LOG = LoggerFactory.getLogger(PodRuntime.class);
-    private static final int ADDRESS_ATTEMPTS = 8;
+    private static final int ADDRESS_ATTEMPTS = 32;
     private static final InetAddress LOCALHOST = InetAddress.getLoopbackAddress();
 
     /** Why a container does not run. */

@@ -314,20 +314,21 @@ class WorkloadControllerTest {
                 .addNewEnv().withName("NAMESPACE").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
                 .endContainer().endSpec().build()).create();
 
-        Pod pod = BoundedWait.<Pod>forState("bare pod " + ns + "/echo to be Ready").atMost(WAIT)
+        client.services().inNamespace(ns).resource(new ServiceBuilder()
+                .withNewMetadata().withName("echo").endMetadata()
+                .withNewSpec().addToSelector("app", "echo").addNewPort().withPort(80).withNewTargetPort(3000).endPort()
+                .endSpec().build()).create();
+
+        BoundedWait.<Pod>forState("bare pod " + ns + "/echo to be Ready").atMost(WAIT)
                 .until(() -> client.pods().inNamespace(ns).withName("echo").get(), DeploymentReconciler::isReady);
-        InetSocketAddress endpoint = new InetSocketAddress(pod.getStatus().getPodIP(), loopbackRange() ? 3000 : -1);
-        if (loopbackRange()) {
-            String body = HttpCheck.get(endpoint, "/any?x=1").body();
-            assertThat(body).contains("\"pod\":\"echo\"", "\"namespace\":\"" + ns + "\"", "\"path\":\"/any?x=1\"");
-        }
+        InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "echo", 1)).get(0);
+        String body = HttpCheck.get(endpoint, "/any?x=1").body();
+        assertThat(body).contains("\"pod\":\"echo\"", "\"namespace\":\"" + ns + "\"", "\"path\":\"/any?x=1\"");
 
         client.pods().inNamespace(ns).withName("echo").delete();
         BoundedWait.<List<Pod>>forState("no pods in " + ns).atMost(WAIT)
                 .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
-        if (loopbackRange()) {
-            BoundedWait.<Boolean>forState("echo's port to close").atMost(WAIT).until(() -> isRefused(endpoint), refused -> refused);
-        }
+        BoundedWait.<Boolean>forState("echo's port to close").atMost(WAIT).until(() -> isRefused(endpoint), refused -> refused);
         assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
     }
 
