@@ -44,7 +44,7 @@ final class FailureDiagnostics {
             appendix.append("\n  secure-ingress diagnostics could not be written to ").append(directory.toAbsolutePath())
                     .append(": ").append(e);
         }
-        Optional<String> curl = ingress.curlFor(failure, directory);
+        Optional<String> curl = SecureIngress.curlFor(failure, directory);
         curl.ifPresent(line -> {
             Path script = directory.resolve("curl.sh");
             try {

@@ -59,6 +59,8 @@ public final class SecureIngress {
 
     /** Subject of every generated root, as in the seed. */
     public static final String ROOT_SUBJECT = "O=example Inc.,CN=example.com";
+    private static final String REPRODUCE_PREFIX = "reproduce with: ";
+
     /** Subject of the generated client credential, as in the seed. */
     public static final String CLIENT_SUBJECT = "CN=client.example.com,O=client organization";
 
@@ -72,7 +74,6 @@ public final class SecureIngress {
     private final Set<String> gatewayHosts = new TreeSet<>();
     private volatile CertificateAuthority rootCa;
     private volatile Credential clientCredential;
-    private volatile CurlCommand lastCurl;
     private ObjectMeta primaryGateway;
 
     SecureIngress(IngressCluster cluster, SecureIngressSettings settings, IngressNames names) {
@@ -431,7 +432,8 @@ public final class SecureIngress {
 
     /**
      * A client builder set up for this class: trusts {@link #rootCa()} only, resolves every host to
-     * {@link #gatewayAddress()} (logical port 443), with the configured request timeout. Add a client
+     * {@link #gatewayAddress()} (logical port 443), with the configured request timeout; the PEM files of
+     * curl lines in failure messages go to {@code <diagnostics-dir>/curl-files}. Add a client
      * certificate, other trust or fresh connections, then build; close what you build.
      */
     public IngressClient.Builder clientBuilder() {
@@ -441,7 +443,8 @@ public final class SecureIngress {
                 .resolveAll(gatewayAddress())
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
-                .callTimeout(timeout.multipliedBy(2));
+                .callTimeout(timeout.multipliedBy(2))
+                .curlFilesDirectory(settings.diagnosticsDir().resolve("curl-files"));
     }
 
     /** A client from {@link #clientBuilder()}; pooled connections. Close it when done. */
@@ -465,31 +468,25 @@ public final class SecureIngress {
         };
     }
 
-    void recordCurl(CurlCommand curl) {
-        lastCurl = curl;
-    }
-
     /**
-     * The curl line that reproduces the failing request: the one carried by {@code failure} (a request that
-     * got no response), else the last request or probe made by a client of this class; its files are
-     * written to {@code directory}.
+     * The curl line that reproduces the failing request, its files written to {@code directory}: the one
+     * carried by an {@link IngressRequestException} among the failure's causes (a request that got no
+     * response), else the {@code reproduce with: curl ...} line of an assertion's message.
      */
-    Optional<String> curlFor(Throwable failure, Path directory) {
-        CurlCommand curl = lastCurl;
+    static Optional<String> curlFor(Throwable failure, Path directory) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof IngressRequestException e) {
-                curl = e.curl();
-                break;
+                CurlCommand curl = e.curl();
+                try {
+                    return Optional.of(curl.withFilesIn(directory.resolve("curl-files")).writeFiles().commandLine());
+                } catch (RuntimeException notWritten) {
+                    return Optional.of(curl.commandLine());
+                }
             }
         }
-        if (curl == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(curl.withFilesIn(directory.resolve("curl-files")).writeFiles().commandLine());
-        } catch (RuntimeException e) {
-            return Optional.of(curl.commandLine());
-        }
+        String message = String.valueOf(failure.getMessage());
+        return message.lines().map(String::trim).filter(line -> line.startsWith(REPRODUCE_PREFIX))
+                .map(line -> line.substring(REPRODUCE_PREFIX.length())).findFirst();
     }
 
     @Override

@@ -71,6 +71,16 @@ class DiagnosticsTest {
         assertThat(summaryIn(failure.getMessage())).content().contains("Gateway si-setup-timeout-").contains("/unclaimed");
     }
 
+    @Test
+    void theCurlLineOfAnAssertionMessageIsTakenForTheReproduction(@org.junit.jupiter.api.io.TempDir Path dir) {
+        AssertionError failure = new AssertionError("expected status 418 but was 503\nreproduce with: curl -sS "
+                + "--resolve httpbin.example.com:443:127.0.0.2 https://httpbin.example.com/status/418");
+
+        assertThat(SecureIngress.curlFor(failure, dir))
+                .contains("curl -sS --resolve httpbin.example.com:443:127.0.0.2 https://httpbin.example.com/status/418");
+        assertThat(SecureIngress.curlFor(new AssertionError("no request involved"), dir)).isEmpty();
+    }
+
     private static Path summaryIn(String message) {
         Matcher m = SUMMARY.matcher(message);
         assertThat(m.find()).as("diagnostics path in: %s", message).isTrue();
