@@ -2,6 +2,7 @@ package dev.secureingress.cli;
 
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
 import dev.secureingress.embedded.dataplane.RotationBenchmark;
+import dev.secureingress.embedded.workload.WorkloadBenchmark;
 import dev.secureingress.junit.SuiteBenchmark;
 
 import java.util.List;
@@ -13,7 +14,8 @@ public final class Benchmarks {
             new PkiBenchmark(),
             new SuiteBenchmark(),
             new RotationBenchmark(),
-            new GatewayBenchmark());
+            new GatewayBenchmark(),
+            new WorkloadBenchmark());
 
     private Benchmarks() {
     }
