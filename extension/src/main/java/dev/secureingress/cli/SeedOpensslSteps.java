@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The openssl commands of Istio's "Secure Gateways" walk-through, verbatim: two RSA-2048 roots, the httpbin
+ * The openssl commands of Istio's "Secure Gateways" walk-through, argument for argument: two RSA-2048 roots, the httpbin
  * certificates from both, helloworld and client certificates from root 1. Run to compare {@code SeedPki}
  * against them and to check that both produce interchangeable files.
  */
@@ -15,36 +15,36 @@ public final class SeedOpensslSteps {
 
     /** The commands in order, each as openssl arguments (without the leading {@code openssl}). */
     public static final List<List<String>> COMMANDS = List.of(
-            List.of("req", "-x509", "-sha256", "-nodes", "-days", "365", "-newkey", "rsa:2048",
-                    "-subj", "/O=example Inc./CN=example.com",
-                    "-keyout", "example_certs1/example.com.key", "-out", "example_certs1/example.com.crt"),
-            List.of("req", "-out", "example_certs1/httpbin.example.com.csr", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "example_certs1/httpbin.example.com.key",
-                    "-subj", "/CN=httpbin.example.com/O=httpbin organization"),
-            List.of("x509", "-req", "-sha256", "-days", "365", "-CA", "example_certs1/example.com.crt",
-                    "-CAkey", "example_certs1/example.com.key", "-set_serial", "0",
-                    "-in", "example_certs1/httpbin.example.com.csr", "-out", "example_certs1/httpbin.example.com.crt"),
-            List.of("req", "-x509", "-sha256", "-nodes", "-days", "365", "-newkey", "rsa:2048",
-                    "-subj", "/O=example Inc./CN=example.com",
-                    "-keyout", "example_certs2/example.com.key", "-out", "example_certs2/example.com.crt"),
-            List.of("req", "-out", "example_certs2/httpbin.example.com.csr", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "example_certs2/httpbin.example.com.key",
-                    "-subj", "/CN=httpbin.example.com/O=httpbin organization"),
-            List.of("x509", "-req", "-sha256", "-days", "365", "-CA", "example_certs2/example.com.crt",
-                    "-CAkey", "example_certs2/example.com.key", "-set_serial", "0",
-                    "-in", "example_certs2/httpbin.example.com.csr", "-out", "example_certs2/httpbin.example.com.crt"),
-            List.of("req", "-out", "example_certs1/helloworld.example.com.csr", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "example_certs1/helloworld.example.com.key",
-                    "-subj", "/CN=helloworld.example.com/O=helloworld organization"),
-            List.of("x509", "-req", "-sha256", "-days", "365", "-CA", "example_certs1/example.com.crt",
-                    "-CAkey", "example_certs1/example.com.key", "-set_serial", "1",
-                    "-in", "example_certs1/helloworld.example.com.csr", "-out", "example_certs1/helloworld.example.com.crt"),
-            List.of("req", "-out", "example_certs1/client.example.com.csr", "-newkey", "rsa:2048", "-nodes",
-                    "-keyout", "example_certs1/client.example.com.key",
-                    "-subj", "/CN=client.example.com/O=client organization"),
-            List.of("x509", "-req", "-sha256", "-days", "365", "-CA", "example_certs1/example.com.crt",
-                    "-CAkey", "example_certs1/example.com.key", "-set_serial", "1",
-                    "-in", "example_certs1/client.example.com.csr", "-out", "example_certs1/client.example.com.crt"));
+            root("example_certs1"),
+            request("example_certs1", "httpbin.example.com", "/CN=httpbin.example.com/O=httpbin organization"),
+            sign("example_certs1", "httpbin.example.com", "0"),
+            root("example_certs2"),
+            request("example_certs2", "httpbin.example.com", "/CN=httpbin.example.com/O=httpbin organization"),
+            sign("example_certs2", "httpbin.example.com", "0"),
+            request("example_certs1", "helloworld.example.com", "/CN=helloworld.example.com/O=helloworld organization"),
+            sign("example_certs1", "helloworld.example.com", "1"),
+            request("example_certs1", "client.example.com", "/CN=client.example.com/O=client organization"),
+            sign("example_certs1", "client.example.com", "1"));
+
+    /** {@code openssl req -x509 ...}: a self-signed RSA-2048 root {@code example.com} in the directory. */
+    private static List<String> root(String directory) {
+        return List.of("req", "-x509", "-sha256", "-nodes", "-days", "365", "-newkey", "rsa:2048",
+                "-subj", "/O=example Inc./CN=example.com",
+                "-keyout", directory + "/example.com.key", "-out", directory + "/example.com.crt");
+    }
+
+    /** {@code openssl req -out NAME.csr -newkey rsa:2048 ...}: a key and a certificate request. */
+    private static List<String> request(String directory, String name, String subject) {
+        return List.of("req", "-out", directory + "/" + name + ".csr", "-newkey", "rsa:2048", "-nodes",
+                "-keyout", directory + "/" + name + ".key", "-subj", subject);
+    }
+
+    /** {@code openssl x509 -req ...}: the directory's root signs the request. */
+    private static List<String> sign(String directory, String name, String serial) {
+        return List.of("x509", "-req", "-sha256", "-days", "365", "-CA", directory + "/example.com.crt",
+                "-CAkey", directory + "/example.com.key", "-set_serial", serial,
+                "-in", directory + "/" + name + ".csr", "-out", directory + "/" + name + ".crt");
+    }
 
     private SeedOpensslSteps() {
     }

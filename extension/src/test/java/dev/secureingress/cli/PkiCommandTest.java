@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import dev.secureingress.tls.Credential;
 import dev.secureingress.tls.KeyAlgorithm;
 import dev.secureingress.tls.Pem;
+import dev.secureingress.tls.SeedPkiTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,13 +31,7 @@ class PkiCommandTest {
         try (Stream<Path> walk = Files.walk(out)) {
             files = walk.filter(Files::isRegularFile).toList();
         }
-        assertThat(files).extracting(file -> out.relativize(file).toString()).containsExactlyInAnyOrder(
-                "example_certs1/example.com.crt", "example_certs1/example.com.key",
-                "example_certs1/httpbin.example.com.crt", "example_certs1/httpbin.example.com.key",
-                "example_certs1/helloworld.example.com.crt", "example_certs1/helloworld.example.com.key",
-                "example_certs1/client.example.com.crt", "example_certs1/client.example.com.key",
-                "example_certs2/example.com.crt", "example_certs2/example.com.key",
-                "example_certs2/httpbin.example.com.crt", "example_certs2/httpbin.example.com.key");
+        assertThat(files).extracting(file -> out.relativize(file).toString()).containsExactlyInAnyOrderElementsOf(SeedPkiTest.SEED_LAYOUT);
         assertThat(run.out().lines()).hasSize(12).allMatch(line -> files.contains(Path.of(line)));
         for (Path file : files) {
             if (file.toString().endsWith(".key")) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 import dev.secureingress.cli.Openssl;
 import dev.secureingress.cli.SeedOpensslSteps;
@@ -102,6 +103,11 @@ class OpensslInteropTest {
     void readsWhatTheSeedsOpensslCommandsWrite() throws Exception {
         SeedOpensslSteps.runIn(directory);
         Path certs1 = directory.resolve("example_certs1");
+        try (Stream<Path> files = Files.walk(directory)) {
+            assertThat(files.filter(Files::isRegularFile).map(file -> directory.relativize(file).toString())
+                    .filter(file -> !file.endsWith(".csr")))
+                    .as("SeedPki writes what the seed's openssl steps write").containsExactlyInAnyOrderElementsOf(SeedPkiTest.SEED_LAYOUT);
+        }
 
         CertificateAuthority root1 = CertificateAuthority.fromPem(Files.readString(certs1.resolve("example.com.crt")),
                 Files.readString(certs1.resolve("example.com.key")));

@@ -14,7 +14,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SeedPkiTest {
+public class SeedPkiTest {
+
+    /** The files of the seed's walk-through that are used after signing (the .csr files are not). */
+    public static final List<String> SEED_LAYOUT = List.of(
+            "example_certs1/example.com.crt", "example_certs1/example.com.key",
+            "example_certs1/httpbin.example.com.crt", "example_certs1/httpbin.example.com.key",
+            "example_certs1/helloworld.example.com.crt", "example_certs1/helloworld.example.com.key",
+            "example_certs1/client.example.com.crt", "example_certs1/client.example.com.key",
+            "example_certs2/example.com.crt", "example_certs2/example.com.key",
+            "example_certs2/httpbin.example.com.crt", "example_certs2/httpbin.example.com.key");
 
     private static final SeedPki PKI = SeedPki.generate();
 
@@ -72,13 +81,7 @@ class SeedPkiTest {
     void writesTheSeedLayoutWithOwnerOnlyKeys(@TempDir Path directory) throws Exception {
         List<Path> written = PKI.writeTo(directory);
 
-        assertThat(written).extracting(path -> directory.relativize(path).toString()).containsExactlyInAnyOrder(
-                "example_certs1/example.com.crt", "example_certs1/example.com.key",
-                "example_certs1/httpbin.example.com.crt", "example_certs1/httpbin.example.com.key",
-                "example_certs1/helloworld.example.com.crt", "example_certs1/helloworld.example.com.key",
-                "example_certs1/client.example.com.crt", "example_certs1/client.example.com.key",
-                "example_certs2/example.com.crt", "example_certs2/example.com.key",
-                "example_certs2/httpbin.example.com.crt", "example_certs2/httpbin.example.com.key");
+        assertThat(written).extracting(path -> directory.relativize(path).toString()).containsExactlyInAnyOrderElementsOf(SEED_LAYOUT);
         for (Path file : written) {
             String permissions = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
             if (file.toString().endsWith(".key")) {
