@@ -12,7 +12,7 @@ public final class GatewayBindException extends RuntimeException {
     private final transient ProgrammedGateway programmed;
     private final Map<Integer, String> failedPorts;
 
-    GatewayBindException(String gateway, ProgrammedGateway programmed, Map<Integer, String> failedPorts) {
+    public GatewayBindException(String gateway, ProgrammedGateway programmed, Map<Integer, String> failedPorts) {
         super("Gateway " + gateway + " could not bind listener ports on " + programmed.address().getHostAddress()
                 + ": " + failedPorts + "; free the ports or use PortPolicy.EPHEMERAL");
         this.programmed = programmed;

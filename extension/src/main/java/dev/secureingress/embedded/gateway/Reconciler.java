@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.DataPlane;
+import dev.secureingress.embedded.dataplane.GatewayBindException;
 import dev.secureingress.embedded.dataplane.GatewayProgram;
 import dev.secureingress.embedded.dataplane.ListenerProgram;
 import dev.secureingress.embedded.dataplane.ProgrammedGateway;
@@ -46,8 +47,8 @@ final class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-    /** A program the data plane accepted, and where it bound it. */
-    private record Programmed(GatewayProgram program, ProgrammedGateway result) {
+    /** A program the data plane accepted, where it bound it, and the logical ports it could not bind. */
+    private record Programmed(GatewayProgram program, ProgrammedGateway result, Map<Integer, String> failedPorts) {
     }
 
     private final ClusterView cluster;
@@ -164,16 +165,22 @@ final class Reconciler {
         GatewayProgram program = new GatewayProgram(gateway.getMetadata().getNamespace(),
                 gateway.getMetadata().getName(), programs);
         Programmed last = programmed.get(key);
-        if (last != null && last.program().equals(program)) {
-            return new ProgramOutcome(last.result(), null);
+        if (last == null || !last.program().equals(program)) {
+            try {
+                last = new Programmed(program, dataPlane.program(program), Map.of());
+            } catch (GatewayBindException e) {
+                last = new Programmed(program, e.programmed(), e.failedPorts());
+            } catch (RuntimeException e) {
+                return failed(key, e);
+            }
+            programmed.put(key, last);
         }
-        try {
-            ProgrammedGateway result = dataPlane.program(program);
-            programmed.put(key, new Programmed(program, result));
-            return new ProgramOutcome(result, null);
-        } catch (RuntimeException e) {
-            return failed(key, e);
+        for (var failed : last.failedPorts().entrySet()) {
+            states.stream().filter(s -> s.programmable() && s.port() == failed.getKey()).forEach(s ->
+                    s.accepted = new ListenerState.Outcome(false, "PortUnavailable",
+                            "Port " + failed.getKey() + " could not be bound: " + failed.getValue()));
         }
+        return new ProgramOutcome(last.result(), null);
     }
 
     private ProgramOutcome failed(String key, RuntimeException e) {

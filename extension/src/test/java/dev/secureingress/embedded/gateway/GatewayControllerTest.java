@@ -20,8 +20,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 import static dev.secureingress.embedded.gateway.ControllerHarness.condition;
 import static dev.secureingress.embedded.gateway.ControllerHarness.gateway;
@@ -227,11 +225,22 @@ class GatewayControllerTest {
         assertThat(listener(invalid, "http").getSupportedKinds()).isEmpty();
     }
 
-    static Map<String, String> labels(String key, String value) {
-        return Map.of(key, value);
-    }
-
-    static List<String> names(List<?> items) {
-        return items.stream().map(String::valueOf).toList();
+    @Test
+    void aPortThatCannotBeBoundIsPortUnavailableAndTheOtherListenersAreServed() {
+        String ns = harness.namespace("ports");
+        harness.dataPlane.refusePort(7443);
+        harness.create(gateway(ns, "gw").editSpec()
+                .addNewListener().withName("taken").withPort(7443).withProtocol("HTTP").endListener()
+                .addNewListener().withName("free").withPort(7080).withProtocol("HTTP").endListener().endSpec().build());
+        Gateway gw = harness.awaitGateway(ns, "gw", "listener taken PortUnavailable",
+                listenerCondition("taken", "Accepted", "False", "PortUnavailable")
+                        .and(listenerCondition("free", "Programmed", "True", "Programmed")));
+        assertThat(condition(listener(gw, "taken").getConditions(), "Accepted").getMessage())
+                .contains("7443").contains("Address already in use");
+        assertThat(condition(listener(gw, "taken").getConditions(), "Programmed").getStatus()).isEqualTo("False");
+        assertThat(gw).matches(gatewayCondition("Accepted", "True", "ListenersNotValid"));
+        assertThat(gw).matches(gatewayCondition("Programmed", "True", "Programmed"));
+        Service service = harness.client.services().inNamespace(ns).withName("gw-istio").get();
+        assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(7080);
     }
 }

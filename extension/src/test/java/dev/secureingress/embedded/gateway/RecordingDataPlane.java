@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.DataPlane;
+import dev.secureingress.embedded.dataplane.GatewayBindException;
 import dev.secureingress.embedded.dataplane.GatewayProgram;
 import dev.secureingress.embedded.dataplane.ListenerProgram;
 import dev.secureingress.embedded.dataplane.ProgrammedGateway;
@@ -17,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A data plane that binds nothing: it records every program and removal, gives each Gateway its own
- * address (127.0.1.x) and reports each listener port bound at port + {@link #PORT_OFFSET}. Ports listed in
- * {@link #refusePort} fail programming the way a port already in use would.
+ * address (127.0.1.x) and reports each listener port bound at port + {@link #PORT_OFFSET}. Ports given to
+ * {@link #refusePort} fail to bind the way a port already in use does.
  */
 final class RecordingDataPlane implements DataPlane {
 
@@ -32,18 +33,24 @@ final class RecordingDataPlane implements DataPlane {
 
     @Override
     public synchronized ProgrammedGateway program(GatewayProgram program) {
-        for (ListenerProgram listener : program.listeners()) {
-            if (refusedPorts.contains(listener.port())) {
-                throw new IllegalStateException("Address already in use: port " + listener.port());
-            }
-        }
         String key = program.namespace() + "/" + program.name();
         history.add(program);
         current.put(key, program);
         InetAddress address = addresses.computeIfAbsent(key, k -> loopback(addresses.size() + 2));
         Map<Integer, Integer> bound = new HashMap<>();
-        program.listeners().forEach(l -> bound.put(l.port(), l.port() + PORT_OFFSET));
-        return new ProgrammedGateway(address, bound);
+        Map<Integer, String> failed = new HashMap<>();
+        for (ListenerProgram listener : program.listeners()) {
+            if (refusedPorts.contains(listener.port())) {
+                failed.put(listener.port(), "Address already in use");
+            } else {
+                bound.put(listener.port(), listener.port() + PORT_OFFSET);
+            }
+        }
+        ProgrammedGateway programmed = new ProgrammedGateway(address, bound);
+        if (!failed.isEmpty()) {
+            throw new GatewayBindException(key, programmed, failed);
+        }
+        return programmed;
     }
 
     @Override
