@@ -103,10 +103,11 @@ final class Reconciler {
             Gateway gateway = entry.getValue();
             List<ListenerState> states = ourListeners.get(entry.getKey()).listeners();
             ProgramOutcome outcome = program(gateway, states);
-            writeGatewayStatus(gateway, states, outcome);
             if (outcome.result() != null) {
+                // before the status: whoever sees Programmed finds the Service that says where to connect
                 services.apply(gateway, portNames(states), outcome.result());
             }
+            writeGatewayStatus(gateway, states, outcome);
         }
         for (var entry : routeOutcomes.entrySet()) {
             writeRouteStatus(entry.getKey(), entry.getValue());
