@@ -3,6 +3,7 @@ package dev.secureingress.cli;
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
 import dev.secureingress.embedded.dataplane.RotationBenchmark;
 import dev.secureingress.embedded.workload.WorkloadBenchmark;
+import dev.secureingress.embedded.gateway.GatewayControllerBenchmark;
 import dev.secureingress.junit.SuiteBenchmark;
 
 import java.util.List;
@@ -15,7 +16,8 @@ public final class Benchmarks {
             new SuiteBenchmark(),
             new RotationBenchmark(),
             new GatewayBenchmark(),
-            new WorkloadBenchmark());
+            new WorkloadBenchmark(),
+            new GatewayControllerBenchmark());
 
     private Benchmarks() {
     }

@@ -3,8 +3,6 @@ package dev.secureingress.embedded.gateway;
 import dev.secureingress.embedded.dataplane.TlsProgram;
 import dev.secureingress.embedded.dataplane.TlsProgram.ServerCertificate;
 import dev.secureingress.embedded.dataplane.TlsProgram.TerminateMode;
-import dev.secureingress.tls.Credential;
-import dev.secureingress.tls.Pem;
 import dev.secureingress.tls.SecretLayout;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -12,15 +10,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerTLSConfig;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.SecretObjectReference;
 
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Resolves an HTTPS listener's {@code tls} into a {@link TlsProgram}, reading certificates from secrets in
@@ -31,18 +26,13 @@ import java.util.Objects;
  *   <li>the CA for client certificates may also live in a separate secret {@code N-cacert}
  *       ({@code ca.crt} or {@code cacert}), which is looked up first.</li>
  * </ul>
- * Parsed secrets are cached by resource version, so an unchanged secret is not parsed again.
+ * Secrets are read with {@link SecretLayout} and cached by resource version, so an unchanged secret is not
+ * parsed again.
  */
 final class CertificateRefs {
 
     static final String TERMINATE_MODE_OPTION = "gateway.istio.io/tls-terminate-mode";
     static final String CA_SECRET_SUFFIX = SecretLayout.CACERT_SUFFIX;
-    private static final String TLS_CERT = SecretLayout.TLS_CERT;
-    private static final String TLS_KEY = SecretLayout.TLS_KEY;
-    private static final String TLS_CA = SecretLayout.TLS_CA;
-    private static final String GENERIC_CERT = SecretLayout.GENERIC_CERT;
-    private static final String GENERIC_KEY = SecretLayout.GENERIC_KEY;
-    private static final String GENERIC_CA = SecretLayout.GENERIC_CA;
 
     /** The listener's TLS program, or the condition that explains why there is none. */
     record Resolution(TlsProgram program, String conditionType, String reason, String message) {
@@ -170,56 +160,21 @@ final class CertificateRefs {
     }
 
     private static SecretContent parse(Secret secret) {
-        Map<String, String> data = decode(secret);
-        String name = "secret " + ClusterView.key(secret);
         ServerCertificate certificate = null;
         String certificateError = null;
-        String certKey = data.containsKey(TLS_CERT) ? TLS_CERT : data.containsKey(GENERIC_CERT) ? GENERIC_CERT : null;
-        String keyKey = TLS_CERT.equals(certKey) ? TLS_KEY : GENERIC_KEY;
-        if (certKey == null) {
-            certificateError = "it holds neither tls.crt/tls.key (TLS secret) nor cert/key (generic secret)";
-        } else if (!data.containsKey(keyKey)) {
-            certificateError = "it holds " + certKey + " but no " + keyKey;
-        } else {
-            try {
-                List<X509Certificate> chain = Pem.readCertificates(data.get(certKey), certKey + " of " + name);
-                var privateKey = Pem.readPrivateKey(data.get(keyKey), keyKey + " of " + name);
-                Credential.of(chain.get(0), chain.subList(1, chain.size()), privateKey, null); // checks the key pair
-                certificate = new ServerCertificate(privateKey, chain);
-            } catch (IllegalArgumentException e) {
-                certificateError = e.getMessage();
-            }
+        try {
+            certificate = ServerCertificate.of(SecretLayout.credentialOf(secret));
+        } catch (IllegalArgumentException e) {
+            certificateError = e.getMessage();
         }
         List<X509Certificate> cas = List.of();
         String caError = null;
-        String caKey = data.containsKey(TLS_CA) ? TLS_CA : data.containsKey(GENERIC_CA) ? GENERIC_CA : null;
-        if (caKey != null) {
-            try {
-                cas = Pem.readCertificates(data.get(caKey), caKey + " of " + name);
-            } catch (IllegalArgumentException e) {
-                caError = e.getMessage();
-            }
+        try {
+            cas = SecretLayout.caCertificatesOf(secret);
+        } catch (IllegalArgumentException e) {
+            caError = e.getMessage();
         }
         return new SecretContent(secret.getMetadata().getResourceVersion(), certificate, certificateError, cas, caError);
-    }
-
-    /** The secret's values as text: {@code data} decoded, then {@code stringData} (which a real API server folds into data). */
-    private static Map<String, String> decode(Secret secret) {
-        Map<String, String> values = new HashMap<>();
-        if (secret.getData() != null) {
-            secret.getData().forEach((k, v) -> {
-                try {
-                    values.put(k, new String(Base64.getMimeDecoder().decode(Objects.requireNonNullElse(v, "")),
-                            StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    values.put(k, "");
-                }
-            });
-        }
-        if (secret.getStringData() != null) {
-            values.putAll(secret.getStringData());
-        }
-        return values;
     }
 
     private static String describe(String group, String kind) {

@@ -2,10 +2,7 @@ package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.ListenerProgram;
 import dev.secureingress.embedded.dataplane.RouteProgram;
-import dev.secureingress.tls.Credential;
-import dev.secureingress.tls.SecretLayout;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerStatus;
@@ -14,13 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static dev.secureingress.embedded.gateway.ControllerHarness.condition;
 import static dev.secureingress.embedded.gateway.ControllerHarness.gatewayCondition;
@@ -32,42 +24,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * The Gateway API conformance suite's manifests (v1.6.1: base manifests and a few tests), applied unmodified
- * except for the suite's own {@code {GATEWAY_CLASS_NAME}} placeholder, with the statuses the spec implies.
- * The files are read from {@code <secure-ingress.upstream>/gateway-api-conformance} (default
- * {@value #DEFAULT_UPSTREAM}); the tests are skipped when they are not there.
+ * The Gateway API conformance suite's manifests ({@link ConformanceManifests}) with the statuses the spec
+ * implies; skipped, with the reason, where the manifests are absent.
  */
 class ConformanceManifestsTest {
 
-    static final String UPSTREAM_PROPERTY = "secure-ingress.upstream";
-    static final String DEFAULT_UPSTREAM = "/work/shared/upstream";
-    private static final String INFRA = "gateway-conformance-infra";
+    private static final String INFRA = ConformanceManifests.INFRA;
 
     private static ControllerHarness harness;
-    private static String missing;
 
     @BeforeAll
     static void applyManifests() throws IOException {
-        Path dir = Path.of(System.getProperty(UPSTREAM_PROPERTY, DEFAULT_UPSTREAM), "gateway-api-conformance");
-        if (!Files.isRegularFile(dir.resolve("base-manifests.yaml"))) {
-            missing = "the Gateway API conformance manifests are not at " + dir
-                    + "; set -D" + UPSTREAM_PROPERTY + "=<directory holding gateway-api-conformance/>";
+        if (ConformanceManifests.missing().isPresent()) {
             return;
         }
         harness = new ControllerHarness();
-        apply(dir.resolve("base-manifests.yaml"));
-        // the suite creates this secret itself before running tests (a self-signed certificate for its hosts)
-        Credential certificate = harness.serverCredential("example.org", "second-example.org", "*.wildcard.org");
-        harness.createSecrets(SecretLayout.TLS, INFRA, "tls-validity-checks-certificate", certificate, false);
-        try (Stream<Path> tests = Files.list(dir.resolve("tests"))) {
-            for (Path test : tests.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-                apply(test);
-            }
-        }
+        ConformanceManifests.applyAll(harness.client,
+                harness.serverCredential(ConformanceManifests.HOSTNAMES.toArray(String[]::new)));
     }
 
     @BeforeEach
     void requireManifests() {
+        String missing = ConformanceManifests.missing().orElse(null);
         assumeThat(missing).as(missing).isNull();
     }
 
@@ -75,14 +53,6 @@ class ConformanceManifestsTest {
     static void stop() {
         if (harness != null) {
             harness.close();
-        }
-    }
-
-    private static void apply(Path manifest) throws IOException {
-        String yaml = Files.readString(manifest).replace("{GATEWAY_CLASS_NAME}", GatewayController.CLASS_NAME);
-        List<HasMetadata> items = harness.client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
-        for (HasMetadata item : items) {
-            harness.client.resource(item).create();
         }
     }
 

@@ -217,7 +217,7 @@ class ListenerTlsTest {
                         .and(listenerCondition("wrong-group", "ResolvedRefs", "False", "InvalidCertificateRef")));
         assertThat(message(gw, "malformed")).contains("tls.crt of secret " + ns + "/malformed");
         assertThat(message(gw, "mismatched")).containsIgnoringCase("private key");
-        assertThat(message(gw, "empty")).contains("neither tls.crt/tls.key").contains("cert/key");
+        assertThat(message(gw, "empty")).contains("tls.crt and tls.key").contains("cert and key");
         assertThat(message(gw, "wrong-kind")).contains("ConfigMap");
         assertThat(message(gw, "wrong-group")).contains("wrong.group.company.io");
         for (String name : List.of("malformed", "mismatched", "empty", "wrong-kind", "wrong-group")) {
