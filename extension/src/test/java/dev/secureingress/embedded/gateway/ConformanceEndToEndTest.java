@@ -78,7 +78,7 @@ class ConformanceEndToEndTest {
             workloads.close();
         }
         if (api != null) {
-            api.close();
+            ControllerHarness.closeApiServer(api);
         }
     }
 

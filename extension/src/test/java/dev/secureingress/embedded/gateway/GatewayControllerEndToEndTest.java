@@ -79,7 +79,7 @@ class GatewayControllerEndToEndTest {
             workloads.close();
         }
         if (api != null) {
-            api.close();
+            ControllerHarness.closeApiServer(api);
         }
     }
 
