@@ -1,8 +1,9 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -13,40 +14,74 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
- * Fronts fabric8's CRUD dispatcher with what a real API server adds: {@code /version}, the
- * {@code kubernetes.io/metadata.name} label on every namespace, and an in-process way to seed objects.
+ * Fronts fabric8's CRUD dispatcher (the object store) with what a real API server adds and kubectl relies on:
+ * {@code /version}, discovery, OpenAPI v3, strategic merge patch for built-in kinds, validation of created
+ * objects with real-server error answers, and the {@code kubernetes.io/metadata.name} label on every namespace.
  */
 final class ApiRequestDispatcher extends Dispatcher {
 
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-    private static final Pattern NAMESPACE_PATH = Pattern.compile("^/api/v1/namespaces(/(?<name>[^/?]+))?/?(\\?.*)?$");
+    private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+    private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRequestDispatcher.class);
 
     private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
+    private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
 
     ApiRequestDispatcher(Map<String, String> versionInfo) {
         this.versionInfo = versionInfo;
+        this.openApi = new ApiOpenApiV3(discovery, versionInfo.get("gitVersion"));
     }
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
-        String path = request.getPath();
-        if (request.method() == HttpMethod.GET && (path.equals("/version") || path.startsWith("/version?"))) {
-            return json(HttpURLConnection.HTTP_OK, Serialization.asJson(versionInfo));
+        try {
+            return handle(request);
+        } catch (RuntimeException bug) {
+            LOG.warn("{} {} failed", request.getMethod(), request.getPath(), bug);
+            return ApiErrors.status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",
+                    "Internal error occurred: " + bug);
         }
-        Matcher namespacePath = NAMESPACE_PATH.matcher(path);
-        if (namespacePath.matches() && (request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT)) {
-            return store.dispatch(withNamespaceNameLabel(request));
+    }
+
+    private MockResponse handle(RecordedRequest request) {
+        String path = withoutQuery(request.getPath());
+        if (request.method() == HttpMethod.GET) {
+            if (path.equals("/version") || path.equals("/version/")) {
+                return json(HttpURLConnection.HTTP_OK, Serialization.asJson(versionInfo));
+            }
+            Optional<String> document = discovery.document(path).or(() -> openApi.document(path));
+            if (document.isPresent()) {
+                return json(HttpURLConnection.HTTP_OK, document.get());
+            }
         }
-        return store.dispatch(request);
+        Optional<ResourcePath> resourcePath = ResourcePath.parse(path);
+        if (resourcePath.isEmpty() || !isServed(resourcePath.get())) {
+            return ApiErrors.notFound("the server could not find the requested resource");
+        }
+        ResourcePath target = resourcePath.get();
+        MockResponse response = switch (request.method()) {
+            case POST -> create(target, request);
+            case PUT -> store.dispatch(target.plural().equals("namespaces") ? withNamespaceNameLabel(request) : request);
+            case PATCH -> patch(target, request);
+            default -> store.dispatch(request);
+        };
+        return withStatusBody(target, response);
     }
 
     /** Makes the store serve a custom resource's group/version/plural (scope, status subresource). */
@@ -56,35 +91,139 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     /** Creates an object in the store without a round trip through HTTP; used to seed a fresh server. */
     void create(String collectionPath, HasMetadata object) {
-        RecordedRequest request = new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
-                Headers.builder().add("Content-Type", "application/json").build(),
-                new Buffer().writeUtf8(Serialization.asJson(object)));
-        MockResponse response = dispatch(request);
+        MockResponse response = dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
+                jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
         if (response.code() >= 300) {
             throw new IllegalStateException("could not seed " + object.getKind() + " "
-                    + object.getMetadata().getName() + ": HTTP " + response.code() + " " + response.getBody().readUtf8());
+                    + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
         }
     }
 
-    private static RecordedRequest withNamespaceNameLabel(RecordedRequest request) {
-        GenericKubernetesResource namespace;
+    private boolean isServed(ResourcePath path) {
+        List<APIResource> resources = discovery.resources(path.groupVersion());
+        String name = path.subresource() == null ? path.plural() : path.plural() + "/" + path.subresource();
+        return resources.stream().anyMatch(resource -> resource.getName().equals(name)
+                // the namespace of a namespaced collection is part of the path, not of the resource
+                && (path.namespace() == null || Boolean.TRUE.equals(resource.getNamespaced())));
+    }
+
+    private MockResponse create(ResourcePath target, RecordedRequest request) {
+        Map<String, Object> object;
         try {
-            namespace = Serialization.unmarshal(request.getUtf8Body(), GenericKubernetesResource.class);
+            object = parseObject(text(request.getBody()));
+        } catch (RuntimeException unreadable) {
+            return ApiErrors.badRequest("the body of the request was not valid JSON: " + unreadable.getMessage());
+        }
+        Optional<MockResponse> invalid = ObjectValidation.validateCreate(target, object, discovery);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        if (target.namespace() != null && !namespaceExists(target.namespace())) {
+            return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
+        }
+        if (target.plural().equals("namespaces") && target.group().isEmpty()) {
+            labelNamespace(object);
+        }
+        return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+    }
+
+    private MockResponse patch(ResourcePath target, RecordedRequest request) {
+        String contentType = String.valueOf(request.getHeader("Content-Type"));
+        if (!contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
+            return store.dispatch(request);
+        }
+        if (!ApiDiscovery.isBuiltIn(target.groupVersion())) {
+            return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
+                    "the body of the request was in an unknown format - accepted media types include: "
+                            + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
+        String path = withoutQuery(request.getPath());
+        MockResponse current = store.handleGet(path);
+        if (current.code() != HttpURLConnection.HTTP_OK) {
+            return current;
+        }
+        Map<String, Object> patched;
+        try {
+            patched = StrategicMergePatch.apply(parseObject(text(current.getBody())),
+                    parseObject(text(request.getBody())));
+        } catch (RuntimeException malformed) {
+            return ApiErrors.badRequest("invalid strategic merge patch: " + malformed.getMessage());
+        }
+        if (target.plural().equals("namespaces") && target.group().isEmpty()) {
+            labelNamespace(patched);
+        }
+        return store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
+                new Buffer().writeUtf8(Serialization.asJson(patched))));
+    }
+
+    /** The store answers some errors with an empty body; kubectl prints a real server's Status message. */
+    private static MockResponse withStatusBody(ResourcePath target, MockResponse response) {
+        if (response.code() == HttpURLConnection.HTTP_NOT_FOUND && target.name() != null
+                && !bodyOf(response).contains("\"Status\"")) {
+            return ApiErrors.notFound(target.qualifiedResource() + " \"" + target.name() + "\" not found");
+        }
+        return response;
+    }
+
+    private static String bodyOf(MockResponse response) {
+        return text(response.getBody());
+    }
+
+    private boolean namespaceExists(String namespace) {
+        return store.handleGet("/api/v1/namespaces/" + namespace).code() == HttpURLConnection.HTTP_OK;
+    }
+
+    private List<CustomResourceDefinition> storedCrds() {
+        MockResponse response = store.handleGet(CRD_COLLECTION);
+        return Serialization.unmarshal(text(response.getBody()), CustomResourceDefinitionList.class).getItems();
+    }
+
+    private RecordedRequest withNamespaceNameLabel(RecordedRequest request) {
+        try {
+            Map<String, Object> namespace = parseObject(text(request.getBody()));
+            labelNamespace(namespace);
+            return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(namespace)));
         } catch (RuntimeException unreadable) {
             return request; // the store answers with its own error
         }
-        ObjectMeta metadata = namespace.getMetadata();
-        if (metadata == null || metadata.getName() == null) {
-            return request;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void labelNamespace(Map<String, Object> namespace) {
+        if (!(namespace.get("metadata") instanceof Map<?, ?> metadata) || metadata.get("name") == null) {
+            return;
         }
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (metadata.getLabels() != null) {
-            labels.putAll(metadata.getLabels());
+        Map<String, Object> labels = new LinkedHashMap<>();
+        if (metadata.get("labels") instanceof Map<?, ?> existing) {
+            labels.putAll((Map<String, Object>) existing);
         }
-        labels.put(NAMESPACE_NAME_LABEL, metadata.getName());
-        metadata.setLabels(labels);
-        return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
-                new Buffer().writeUtf8(Serialization.asJson(namespace)));
+        labels.put(NAMESPACE_NAME_LABEL, metadata.get("name"));
+        ((Map<String, Object>) metadata).put("labels", labels);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parseObject(String json) {
+        Object parsed = Serialization.unmarshal(json, Object.class);
+        if (!(parsed instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        return new LinkedHashMap<>((Map<String, Object>) parsed);
+    }
+
+    /** A body as text, without consuming it (the mock's buffers empty themselves when read). */
+    static String text(Buffer body) {
+        return body == null ? "" : new String(body.getBytes(), StandardCharsets.UTF_8);
+    }
+
+    static String withoutQuery(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
+    private static Headers jsonHeaders() {
+        return Headers.builder().add("Content-Type", "application/json").build();
     }
 
     static MockResponse json(int code, String body) {

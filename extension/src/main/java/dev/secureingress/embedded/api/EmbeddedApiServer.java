@@ -50,6 +50,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static final String GATEWAY_CLASS = "istio";
     /** The controller name of {@link #GATEWAY_CLASS}. */
     public static final String GATEWAY_CONTROLLER_NAME = "istio.io/gateway-controller";
+    /** Cluster, user and context name in {@link #kubeconfig()}. */
+    public static final String KUBECONFIG_CONTEXT = "secure-ingress-embedded";
     /** The namespaces every fresh server holds. */
     public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "istio-system");
 
@@ -112,6 +114,53 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .withNamespace("default")
                 .withHttp2Disable(true)
                 .build();
+    }
+
+    /**
+     * A kubeconfig for this server (context {@value #KUBECONFIG_CONTEXT}, namespace {@code default}) that
+     * verifies the server certificate; kubectl and other clients use it as they would for a real cluster.
+     */
+    public String kubeconfig() {
+        io.fabric8.kubernetes.api.model.Config kubeconfig = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                .withApiVersion("v1")
+                .withKind("Config")
+                .addNewCluster().withName(KUBECONFIG_CONTEXT).withNewCluster()
+                .withServer(url())
+                .withCertificateAuthorityData(Base64.getEncoder()
+                        .encodeToString(caCertificatePem.getBytes(StandardCharsets.US_ASCII)))
+                .endCluster().endCluster()
+                .addNewUser().withName(KUBECONFIG_CONTEXT)
+                // The embedded server does not authenticate; a token keeps kubectl from prompting for a user.
+                .withNewUser().withToken("embedded").endUser().endUser()
+                .addNewContext().withName(KUBECONFIG_CONTEXT).withNewContext()
+                .withCluster(KUBECONFIG_CONTEXT).withUser(KUBECONFIG_CONTEXT).withNamespace("default")
+                .endContext().endContext()
+                .withCurrentContext(KUBECONFIG_CONTEXT)
+                .build();
+        return Serialization.asYaml(kubeconfig);
+    }
+
+    /** Writes {@link #kubeconfig()} to {@code file} (owner read/write only, like kubectl's own files). */
+    public Path writeKubeconfig(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, kubeconfig());
+            restrictToOwner(file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write kubeconfig " + file, e);
+        }
+    }
+
+    private static void restrictToOwner(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the user's profile directory already restricts access.
+        }
     }
 
     @Override

@@ -1,0 +1,32 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+
+import java.net.HttpURLConnection;
+
+/** Error answers shaped like a real API server's: a {@code Status} object with reason and message. */
+final class ApiErrors {
+
+    private ApiErrors() {
+    }
+
+    static MockResponse notFound(String message) {
+        return status(HttpURLConnection.HTTP_NOT_FOUND, "NotFound", message);
+    }
+
+    static MockResponse badRequest(String message) {
+        return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest", message);
+    }
+
+    static MockResponse status(int code, String reason, String message) {
+        Status status = new StatusBuilder()
+                .withApiVersion("v1").withKind("Status")
+                .withStatus("Failure").withReason(reason).withMessage(message).withCode(code)
+                .build();
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
+                .setBody(Serialization.asJson(status));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The OpenAPI v3 documents ({@code /openapi/v3} and {@code /openapi/v3/<api|apis/group>/<version>}) that
+ * kubectl reads before it creates or patches objects.
+ *
+ * <p>They describe operations, not schemas: every resource's PATCH operation carries its
+ * {@code x-kubernetes-group-version-kind} and the {@code fieldValidation} query parameter, which tells
+ * kubectl that validation happens on the server (so it needs no client-side schema), and lists no
+ * request content types, which makes kubectl compute strategic merge patches for built-in kinds from its
+ * own compiled-in types and JSON merge patches for custom resources.
+ */
+final class ApiOpenApiV3 {
+
+    private static final String PREFIX = "/openapi/v3";
+
+    private final ApiDiscovery discovery;
+    private final String kubernetesVersion;
+
+    ApiOpenApiV3(ApiDiscovery discovery, String kubernetesVersion) {
+        this.discovery = discovery;
+        this.kubernetesVersion = kubernetesVersion;
+    }
+
+    /** The document for {@code path} (without query), or empty when it is no OpenAPI v3 path. */
+    Optional<String> document(String path) {
+        if (path.equals(PREFIX) || path.equals(PREFIX + "/")) {
+            return Optional.of(root());
+        }
+        if (!path.startsWith(PREFIX + "/")) {
+            return Optional.empty();
+        }
+        String relative = path.substring(PREFIX.length() + 1);
+        return discovery.groupVersions().stream()
+                .filter(gv -> relativePath(gv).equals(relative))
+                .findFirst()
+                .map(this::groupVersionDocument);
+    }
+
+    private String root() {
+        Map<String, Object> paths = new LinkedHashMap<>();
+        for (String groupVersion : discovery.groupVersions()) {
+            String document = groupVersionDocument(groupVersion);
+            paths.put(relativePath(groupVersion),
+                    Map.of("serverRelativeURL", PREFIX + "/" + relativePath(groupVersion) + "?hash=" + hash(document)));
+        }
+        return Serialization.asJson(Map.of("paths", paths));
+    }
+
+    private String groupVersionDocument(String groupVersion) {
+        int slash = groupVersion.indexOf('/');
+        String group = slash < 0 ? "" : groupVersion.substring(0, slash);
+        String version = slash < 0 ? groupVersion : groupVersion.substring(slash + 1);
+        String base = slash < 0 ? "/api/" + version : "/apis/" + groupVersion;
+        Map<String, Object> paths = new LinkedHashMap<>();
+        List<APIResource> resources = discovery.resources(groupVersion);
+        for (APIResource resource : resources) {
+            String[] plural = resource.getName().split("/", 2);
+            String itemPath = (Boolean.TRUE.equals(resource.getNamespaced()) ? base + "/namespaces/{namespace}/" : base + "/")
+                    + plural[0] + "/{name}" + (plural.length > 1 ? "/" + plural[1] : "");
+            Map<String, Object> patch = new LinkedHashMap<>();
+            patch.put("operationId", "patch" + resource.getKind() + (plural.length > 1 ? plural[1] : ""));
+            patch.put("parameters", List.of(
+                    Map.of("name", "fieldValidation", "in", "query", "schema", Map.of("type", "string")),
+                    Map.of("name", "fieldManager", "in", "query", "schema", Map.of("type", "string"))));
+            patch.put("x-kubernetes-action", "patch");
+            patch.put("x-kubernetes-group-version-kind", Map.of("group", group, "version", version, "kind", resource.getKind()));
+            paths.put(itemPath, Map.of("patch", patch));
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("openapi", "3.0.0");
+        document.put("info", Map.of("title", "Kubernetes", "version", kubernetesVersion));
+        document.put("paths", paths);
+        return Serialization.asJson(document);
+    }
+
+    private static String relativePath(String groupVersion) {
+        return groupVersion.contains("/") ? "apis/" + groupVersion : "api/" + groupVersion;
+    }
+
+    private static String hash(String document) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().withUpperCase().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
