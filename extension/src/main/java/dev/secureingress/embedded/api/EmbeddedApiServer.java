@@ -1,5 +1,7 @@
 package dev.secureingress.embedded.api;
 
+import dev.secureingress.tls.CertificateAuthority;
+import dev.secureingress.tls.Credential;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -10,37 +12,50 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * An in-JVM Kubernetes API server: fabric8's mock server in CRUD mode over HTTPS, seeded like a fresh
- * cluster with Istio installed.
+ * An in-JVM Kubernetes API server: fabric8's mock server in CRUD mode (its object store, watches and request
+ * handling) behind a Vert.x HTTPS server with a certificate of its own, extended with what kubectl needs
+ * (discovery, OpenAPI v3, strategic merge patch, streaming watches, real-server errors) and seeded like a
+ * fresh cluster with Istio installed.
  *
  * <p>It holds the Gateway API standard-channel CRDs ({@link GatewayApiCrds}), the namespaces
  * {@code default}, {@code kube-system} and {@code istio-system} (every namespace, also those created
  * later, carries the {@code kubernetes.io/metadata.name} label) and the GatewayClass {@code istio}.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
  *
+ * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for this
+ * server only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA. (fabric8's
+ * {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way to supply
+ * one, which is why the store is served through Vert.x directly.)
+ *
  * <pre>{@code
  * try (EmbeddedApiServer api = EmbeddedApiServer.start()) {
  *     api.client().namespaces().list();
+ *     api.writeKubeconfig(Path.of("kubeconfig"));
  * }
  * }</pre>
  */
@@ -56,17 +71,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "istio-system");
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
-    /** The mock web server logs every request at INFO through java.util.logging; keep that out of test output. */
-    private static final java.util.logging.Logger MOCK_WEB_SERVER_LOG = quiet("io.fabric8.mockwebserver.MockWebServer");
+    private static final String HOST = "127.0.0.1";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final KubernetesMockServer server;
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final CertificateAuthority certificateAuthority;
     private final KubernetesClient client;
-    private final String caCertificatePem;
 
-    private EmbeddedApiServer(KubernetesMockServer server, String caCertificatePem) {
+    private EmbeddedApiServer(Vertx vertx, HttpServer server, CertificateAuthority certificateAuthority) {
+        this.vertx = vertx;
         this.server = server;
-        this.caCertificatePem = caCertificatePem;
-        this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+        this.certificateAuthority = certificateAuthority;
+        this.client = new KubernetesClientBuilder()
+                .withConfig(clientConfig())
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+                .build();
     }
 
     /** Starts a server on an ephemeral loopback port and seeds it. */
@@ -74,31 +94,48 @@ public final class EmbeddedApiServer implements AutoCloseable {
         long started = System.nanoTime();
         ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
         seed(dispatcher);
-        KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-                new MockWebServer(), new HashMap<>(), dispatcher, true);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        String caPem;
+        CertificateAuthority ca = CertificateAuthority.root("CN=secure-ingress embedded API server CA").build();
+        Credential serving = ca.issue().server(HOST, "localhost").build();
+        Vertx vertx = Vertx.vertx();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(HOST)
+                .setPort(0)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setKeyCertOptions(new PemKeyCertOptions()
+                        .setCertValue(io.vertx.core.buffer.Buffer.buffer(serving.chainPem()))
+                        .setKeyValue(io.vertx.core.buffer.Buffer.buffer(serving.privateKeyPem())));
+        HttpServer server;
         try {
-            caPem = Files.readString(Path.of(server.getSelfSignedCertificate().certificatePath()));
-        } catch (IOException e) {
-            server.destroy();
-            throw new UncheckedIOException("cannot read the API server's certificate", e);
+            server = vertx.createHttpServer(options)
+                    .requestHandler(new ApiHttpHandler(dispatcher))
+                    .listen()
+                    .toCompletionStage().toCompletableFuture()
+                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new IllegalStateException("interrupted while starting the embedded API server", e);
+        } catch (ExecutionException | TimeoutException e) {
+            vertx.close();
+            throw new IllegalStateException("the embedded API server could not listen on " + HOST
+                    + " within " + START_TIMEOUT.toSeconds() + " s", e);
         }
-        EmbeddedApiServer api = new EmbeddedApiServer(server, caPem);
+        EmbeddedApiServer api = new EmbeddedApiServer(vertx, server, ca);
         LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
                 (System.nanoTime() - started) / 1_000_000);
         return api;
     }
 
-    /** The base URL, e.g. {@code https://localhost:34567}. */
+    /** The base URL, e.g. {@code https://127.0.0.1:34567}. */
     public String url() {
-        String url = server.url("/");
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        return "https://" + HOST + ":" + server.actualPort();
     }
 
-    /** The PEM certificate that clients must trust to verify this server. */
+    /** The PEM certificate of the CA that issued the server certificate: what clients must trust. */
     public String caCertificatePem() {
-        return caCertificatePem;
+        return certificateAuthority.certificatePem();
     }
 
     /** A client for this server, verifying its certificate; owned by the server, do not close it. */
@@ -110,7 +147,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public Config clientConfig() {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(url())
-                .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem.getBytes(StandardCharsets.US_ASCII)))
+                .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .withNamespace("default")
                 .withHttp2Disable(true)
                 .build();
@@ -127,7 +164,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .addNewCluster().withName(KUBECONFIG_CONTEXT).withNewCluster()
                 .withServer(url())
                 .withCertificateAuthorityData(Base64.getEncoder()
-                        .encodeToString(caCertificatePem.getBytes(StandardCharsets.US_ASCII)))
+                        .encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .endCluster().endCluster()
                 .addNewUser().withName(KUBECONFIG_CONTEXT)
                 // The embedded server does not authenticate; a token keeps kubectl from prompting for a user.
@@ -168,14 +205,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         try {
             client.close();
         } finally {
-            server.destroy();
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
         }
-    }
-
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
-        logger.setLevel(java.util.logging.Level.WARNING);
-        return logger;
     }
 
     private static void seed(ApiRequestDispatcher dispatcher) {
