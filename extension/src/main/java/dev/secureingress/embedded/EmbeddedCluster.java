@@ -2,21 +2,30 @@ package dev.secureingress.embedded;
 
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.dataplane.NettyDataPlane;
 import dev.secureingress.embedded.dataplane.PortPolicy;
+import dev.secureingress.embedded.gateway.GatewayController;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A Kubernetes cluster inside the JVM: the embedded API server, plus the controllers that make its objects
- * come alive. For machines without Docker.
+ * A Kubernetes cluster inside the JVM, for machines without Docker: the embedded API server
+ * ({@link EmbeddedApiServer}), the gateway controller ({@link GatewayController}, Istio's part: Gateway API
+ * status and the {@code <gateway>-istio} Service) and the Netty data plane ({@link NettyDataPlane}) that
+ * serves every programmed Gateway on its own loopback address.
  *
  * <pre>{@code
  * try (EmbeddedCluster cluster = EmbeddedCluster.builder().portPolicy(PortPolicy.EPHEMERAL).start()) {
@@ -30,12 +39,35 @@ public final class EmbeddedCluster implements IngressCluster {
     /** Label on a Gateway's {@code <gateway>-istio} Service naming the Gateway. */
     public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
 
-    private final EmbeddedApiServer apiServer;
-    private final PortPolicy portPolicy;
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
-    private EmbeddedCluster(EmbeddedApiServer apiServer, PortPolicy portPolicy) {
-        this.apiServer = apiServer;
+    private final PortPolicy portPolicy;
+    /** What was started, in start order; closed in reverse. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private EmbeddedApiServer apiServer;
+
+    private EmbeddedCluster(PortPolicy portPolicy) {
         this.portPolicy = portPolicy;
+    }
+
+    private EmbeddedCluster boot() {
+        long begin = System.nanoTime();
+        try {
+            apiServer = remember(EmbeddedApiServer.start());
+            NettyDataPlane dataPlane = remember(NettyDataPlane.builder().portPolicy(portPolicy).build());
+            remember(GatewayController.start(apiServer.client(), dataPlane));
+        } catch (RuntimeException | Error failure) {
+            close();
+            throw failure;
+        }
+        LOG.info("Embedded cluster ready in {} ms: API server {}, gateway ports {}", (System.nanoTime() - begin) / 1_000_000,
+                apiServer.url(), portPolicy);
+        return this;
+    }
+
+    private <T extends AutoCloseable> T remember(T component) {
+        started.push(component);
+        return component;
     }
 
     /** A builder with defaults for tests: ephemeral ports. */
@@ -98,9 +130,17 @@ public final class EmbeddedCluster implements IngressCluster {
         return new InetSocketAddress(address, port.getNodePort());
     }
 
+    /** Stops the controllers, the data plane and the API server, in reverse start order. Idempotent. */
     @Override
-    public void close() {
-        apiServer.close();
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} failed", component.getClass().getSimpleName(), e);
+            }
+        }
     }
 
     /** Configures and starts an {@link EmbeddedCluster}. */
@@ -119,7 +159,7 @@ public final class EmbeddedCluster implements IngressCluster {
 
         /** Starts the API server and the controllers. */
         public EmbeddedCluster start() {
-            return new EmbeddedCluster(EmbeddedApiServer.start(), portPolicy);
+            return new EmbeddedCluster(portPolicy).boot();
         }
     }
 }

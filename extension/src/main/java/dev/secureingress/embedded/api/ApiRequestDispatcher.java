@@ -33,6 +33,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
+    private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
     private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
@@ -59,7 +60,8 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
     }
 
-    private MockResponse handle(RecordedRequest request) {
+    private MockResponse handle(RecordedRequest incoming) {
+        RecordedRequest request = incoming;
         String path = withoutQuery(request.getPath());
         if (request.method() == HttpMethod.GET) {
             if (path.equals("/version") || path.equals("/version/")) {
@@ -69,6 +71,15 @@ final class ApiRequestDispatcher extends Dispatcher {
             if (document.isPresent()) {
                 return json(HttpURLConnection.HTTP_OK, document.get());
             }
+        }
+        if (String.valueOf(request.getHeader("Content-Type")).startsWith(PROTOBUF)) {
+            Optional<RecordedRequest> asJson = protobufAsJson(request);
+            if (asJson.isEmpty()) {
+                return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
+                        "this embedded API server reads protobuf only for Secret, ConfigMap, Namespace and "
+                                + "ServiceAccount; send other objects as JSON or YAML (for example with kubectl apply)");
+            }
+            request = asJson.get();
         }
         Optional<ResourcePath> resourcePath = ResourcePath.parse(path);
         if (resourcePath.isEmpty() || !isServed(resourcePath.get())) {
@@ -96,6 +107,16 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (response.code() >= 300) {
             throw new IllegalStateException("could not seed " + object.getKind() + " "
                     + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
+        }
+    }
+
+    private static Optional<RecordedRequest> protobufAsJson(RecordedRequest request) {
+        try {
+            return ProtobufObjects.read(request.getBody().getBytes())
+                    .map(object -> new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                            jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
         }
     }
 

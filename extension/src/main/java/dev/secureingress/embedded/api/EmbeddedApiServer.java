@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -83,10 +82,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.vertx = vertx;
         this.server = server;
         this.certificateAuthority = certificateAuthority;
-        this.client = new KubernetesClientBuilder()
-                .withConfig(clientConfig())
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
-                .build();
+        this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
     }
 
     /** Starts a server on an ephemeral loopback port and seeds it. */
@@ -150,6 +146,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .withNamespace("default")
                 .withHttp2Disable(true)
+                // generous: a loaded CI machine can take seconds to accept a loopback connection
+                .withConnectionTimeout((int) Duration.ofSeconds(30).toMillis())
                 .build();
     }
 
