@@ -1,5 +1,6 @@
 package dev.secureingress.cli;
 
+import dev.secureingress.embedded.SandboxCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = SecureIngressCli.Version.class,
         description = "TLS ingress testing for Istio and the Kubernetes Gateway API.",
-        subcommands = {PkiCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PkiCommand.class, BenchCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class SecureIngressCli implements Runnable {
 
     @CommandLine.Spec

@@ -34,6 +34,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
+    private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
     private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
@@ -81,6 +82,12 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
             request = asJson.get();
         }
+        if (request.method() == HttpMethod.GET && path.equals("/openapi/v2")) {
+            // An empty OpenAPI v2 document (the empty protobuf message): kubectl then validates on the server
+            // (fieldValidation, announced in OpenAPI v3) and reports unknown kinds as "no matches for kind".
+            return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK)
+                    .setHeader("Content-Type", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+        }
         Optional<ResourcePath> resourcePath = ResourcePath.parse(path);
         if (resourcePath.isEmpty() || !isServed(resourcePath.get())) {
             return ApiErrors.notFound("the server could not find the requested resource");
@@ -92,7 +99,13 @@ final class ApiRequestDispatcher extends Dispatcher {
             case PATCH -> patch(target, request);
             default -> store.dispatch(request);
         };
-        return withStatusBody(target, response);
+        response = withStatusBody(target, response);
+        if (response.getHeaders().get("Content-Type") == null && response.getBody() != null
+                && response.getBody().size() > 0) {
+            // Go clients read an answer without a content type as the request's (protobuf for kubectl create).
+            response.setHeader("Content-Type", "application/json");
+        }
+        return response;
     }
 
     /** Makes the store serve a custom resource's group/version/plural (scope, status subresource). */
@@ -151,13 +164,15 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     private MockResponse patch(ResourcePath target, RecordedRequest request) {
         String contentType = String.valueOf(request.getHeader("Content-Type"));
-        if (!contentType.startsWith(STRATEGIC_MERGE_PATCH)) {
-            return store.dispatch(request);
-        }
-        if (!ApiDiscovery.isBuiltIn(target.groupVersion())) {
+        boolean strategic = contentType.startsWith(STRATEGIC_MERGE_PATCH);
+        boolean merge = contentType.startsWith(MERGE_PATCH);
+        if (strategic && !ApiDiscovery.isBuiltIn(target.groupVersion())) {
             return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
                     "the body of the request was in an unknown format - accepted media types include: "
                             + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+        }
+        if (!(strategic || merge) || target.subresource() != null) {
+            return store.dispatch(request); // JSON patch and status patches: the store's own handling
         }
         String path = withoutQuery(request.getPath());
         MockResponse current = store.handleGet(path);
@@ -166,10 +181,12 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
         Map<String, Object> patched;
         try {
-            patched = StrategicMergePatch.apply(parseObject(text(current.getBody())),
-                    parseObject(text(request.getBody())));
+            Map<String, Object> original = parseObject(text(current.getBody()));
+            Map<String, Object> patch = parseObject(text(request.getBody()));
+            patched = strategic ? StrategicMergePatch.apply(original, patch) : JsonMergePatch.apply(original, patch);
         } catch (RuntimeException malformed) {
-            return ApiErrors.badRequest("invalid strategic merge patch: " + malformed.getMessage());
+            return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
+                    + malformed.getMessage());
         }
         if (target.plural().equals("namespaces") && target.group().isEmpty()) {
             labelNamespace(patched);

@@ -1,0 +1,260 @@
+package dev.secureingress.embedded;
+
+import dev.secureingress.fixtures.Fixture;
+import dev.secureingress.tls.SeedPki;
+import io.fabric8.kubernetes.api.model.Secret;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every kubectl command of the user's walk-through (the seed notes), run unmodified by the real kubectl
+ * against an embedded cluster, in the walk-through's order. Skipped where kubectl is not installed.
+ */
+class KubectlSeedCommandsTest {
+
+    private static final String GATEWAY_ONE_HOST = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: mygateway
+              namespace: istio-system
+            spec:
+              gatewayClassName: istio
+              listeners:
+              - name: https
+                hostname: "httpbin.example.com"
+                port: 443
+                protocol: HTTPS
+                tls:
+                  mode: Terminate
+                  certificateRefs:
+                  - name: httpbin-credential
+                allowedRoutes:
+                  namespaces:
+                    from: Selector
+                    selector:
+                      matchLabels:
+                        kubernetes.io/metadata.name: default
+            """;
+
+    private static final String HTTPBIN_ROUTE = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: httpbin
+            spec:
+              parentRefs:
+              - name: mygateway
+                namespace: istio-system
+              hostnames: ["httpbin.example.com"]
+              rules:
+              - matches:
+                - path:
+                    type: PathPrefix
+                    value: /status
+                - path:
+                    type: PathPrefix
+                    value: /delay
+                backendRefs:
+                - name: httpbin
+                  port: 8000
+            """;
+
+    private static final String GATEWAY_TWO_HOSTS = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata:
+              name: mygateway
+              namespace: istio-system
+            spec:
+              gatewayClassName: istio
+              listeners:
+              - name: https-httpbin
+                hostname: "httpbin.example.com"
+                port: 443
+                protocol: HTTPS
+                tls:
+                  mode: Terminate
+                  certificateRefs:
+                  - name: httpbin-credential
+                allowedRoutes:
+                  namespaces:
+                    from: Selector
+                    selector:
+                      matchLabels:
+                        kubernetes.io/metadata.name: default
+              - name: https-helloworld
+                hostname: "helloworld.example.com"
+                port: 443
+                protocol: HTTPS
+                tls:
+                  mode: Terminate
+                  certificateRefs:
+                  - name: helloworld-credential
+                allowedRoutes:
+                  namespaces:
+                    from: Selector
+                    selector:
+                      matchLabels:
+                        kubernetes.io/metadata.name: default
+            """;
+
+    private static final String HELLOWORLD_ROUTE = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: helloworld
+            spec:
+              parentRefs:
+              - name: mygateway
+                namespace: istio-system
+              hostnames: ["helloworld.example.com"]
+              rules:
+              - matches:
+                - path:
+                    type: Exact
+                    value: /hello
+                backendRefs:
+                - name: helloworld
+                  port: 5000
+            """;
+
+    private static EmbeddedCluster cluster;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void start(@TempDir Path work) throws Exception {
+        Kubectl.assumeInstalled();
+        cluster = EmbeddedCluster.builder().start();
+        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
+        SeedPki.generate().writeTo(work);
+        Files.writeString(work.resolve("httpbin.yaml"), Fixture.HTTPBIN.manifest());
+        Files.createDirectories(work.resolve("helloworld"));
+        Files.writeString(work.resolve("helloworld/helloworld.yaml"), Fixture.HELLOWORLD_V1.manifest());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void theWalkThroughRunsUnmodified() {
+        assertThat(kubectl.run("get", "crd", "gateways.gateway.networking.k8s.io").exitCode())
+                .as("the Gateway API CRDs are installed").isZero();
+
+        succeeds(kubectl.run("apply", "-f", "httpbin.yaml"),
+                "serviceaccount/httpbin created", "service/httpbin created", "deployment.apps/httpbin created");
+
+        succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "httpbin-credential",
+                "--key=example_certs1/httpbin.example.com.key",
+                "--cert=example_certs1/httpbin.example.com.crt"), "secret/httpbin-credential created");
+
+        succeeds(kubectl.runWithInput(GATEWAY_ONE_HOST, "apply", "-f", "-"),
+                "gateway.gateway.networking.k8s.io/mygateway created");
+        succeeds(kubectl.runWithInput(HTTPBIN_ROUTE, "apply", "-f", "-"),
+                "httproute.gateway.networking.k8s.io/httpbin created");
+
+        succeeds(kubectl.run("wait", "--for=condition=programmed", "gtw", "mygateway", "-n", "istio-system",
+                "--timeout=120s"), "gateway.gateway.networking.k8s.io/mygateway condition met");
+        String ingressHost = succeeds(kubectl.run("get", "gtw", "mygateway", "-n", "istio-system",
+                "-o", "jsonpath={.status.addresses[0].value}")).out();
+        assertThat(ingressHost).matches("127\\.\\d+\\.\\d+\\.\\d+");
+        String securePort = succeeds(kubectl.run("get", "gtw", "mygateway", "-n", "istio-system",
+                "-o", "jsonpath={.spec.listeners[?(@.name==\"https\")].port}")).out();
+        assertThat(securePort).isEqualTo("443");
+
+        // rotation: delete the secret and recreate it from the second root's certificate
+        succeeds(kubectl.run("-n", "istio-system", "delete", "secret", "httpbin-credential"),
+                "secret \"httpbin-credential\" deleted");
+        succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "httpbin-credential",
+                "--key=example_certs2/httpbin.example.com.key",
+                "--cert=example_certs2/httpbin.example.com.crt"), "secret/httpbin-credential created");
+        Secret rotated = cluster.client().secrets().inNamespace("istio-system").withName("httpbin-credential").get();
+        assertThat(new String(Base64.getDecoder().decode(rotated.getData().get("tls.crt"))))
+                .isEqualTo(readString(kubectlDirectory().resolve("example_certs2/httpbin.example.com.crt")));
+        succeeds(kubectl.run("-n", "istio-system", "delete", "secret", "httpbin-credential"));
+        succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "httpbin-credential",
+                "--key=example_certs1/httpbin.example.com.key",
+                "--cert=example_certs1/httpbin.example.com.crt"), "secret/httpbin-credential created");
+
+        // multiple hosts
+        succeeds(kubectl.run("apply", "-f", "./helloworld/helloworld.yaml", "-l", "service=helloworld"),
+                "service/helloworld created");
+        assertThat(cluster.client().apps().deployments().inNamespace("default").withName("helloworld-v1").get())
+                .as("-l service=helloworld applies only the Service").isNull();
+        succeeds(kubectl.run("apply", "-f", "./helloworld/helloworld.yaml", "-l", "version=v1"),
+                "deployment.apps/helloworld-v1 created");
+        succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "helloworld-credential",
+                "--key=example_certs1/helloworld.example.com.key",
+                "--cert=example_certs1/helloworld.example.com.crt"), "secret/helloworld-credential created");
+        succeeds(kubectl.runWithInput(GATEWAY_TWO_HOSTS, "apply", "-f", "-"),
+                "gateway.gateway.networking.k8s.io/mygateway configured");
+        assertThat(succeeds(kubectl.run("get", "gtw", "mygateway", "-n", "istio-system",
+                "-o", "jsonpath={.spec.listeners[*].name}")).out()).isEqualTo("https-httpbin https-helloworld");
+        succeeds(kubectl.runWithInput(HELLOWORLD_ROUTE, "apply", "-f", "-"),
+                "httproute.gateway.networking.k8s.io/helloworld created");
+
+        assertThat(succeeds(kubectl.run("describe", "gtw", "mygateway", "-n", "istio-system")).out())
+                .contains("Name:         mygateway", "https-helloworld", "Programmed");
+    }
+
+    @Test
+    void applyReconfiguresBuiltInKindsWithStrategicMergePatch() {
+        String deployment = Fixture.HELLOWORLD_V2.manifest();
+        succeeds(kubectl.runWithInput(deployment, "apply", "-n", "kube-system", "-f", "-"),
+                "deployment.apps/helloworld-v2 created");
+        succeeds(kubectl.runWithInput(deployment.replace("replicas: 1", "replicas: 3"),
+                "apply", "-n", "kube-system", "-f", "-"), "deployment.apps/helloworld-v2 configured");
+        assertThat(cluster.client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
+                .getSpec().getReplicas()).isEqualTo(3);
+        succeeds(kubectl.runWithInput(deployment, "apply", "-n", "kube-system", "-f", "-"),
+                "deployment.apps/helloworld-v2 configured");
+        assertThat(cluster.client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
+                .getSpec().getReplicas()).isEqualTo(1);
+        succeeds(kubectl.runWithInput(deployment, "apply", "-n", "kube-system", "-f", "-"),
+                "deployment.apps/helloworld-v2 unchanged");
+    }
+
+    @Test
+    void discoveryKnowsShortNamesAndScopes() {
+        String resources = succeeds(kubectl.run("api-resources", "--api-group=gateway.networking.k8s.io")).out();
+        assertThat(resources).containsPattern("gateways\\s+gtw\\s+gateway.networking.k8s.io/v1\\s+true\\s+Gateway")
+                .containsPattern("gatewayclasses\\s+gc\\s+gateway.networking.k8s.io/v1\\s+false\\s+GatewayClass");
+        assertThat(succeeds(kubectl.run("get", "gc", "istio", "-o", "jsonpath={.spec.controllerName}")).out())
+                .isEqualTo("istio.io/gateway-controller");
+        assertThat(succeeds(kubectl.run("get", "ns", "istio-system", "-o",
+                "jsonpath={.metadata.labels.kubernetes\\.io/metadata\\.name}")).out()).isEqualTo("istio-system");
+        assertThat(succeeds(kubectl.run("version")).out()).contains("Server Version: v1.32");
+    }
+
+    private static Path kubectlDirectory() {
+        return kubectl.workDirectory();
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Kubectl.Result succeeds(Kubectl.Result result, String... expectedOutput) {
+        assertThat(result.exitCode()).as("kubectl failed: %s", result.all()).isZero();
+        if (expectedOutput.length > 0) {
+            assertThat(result.out()).contains(expectedOutput);
+        }
+        return result;
+    }
+}
