@@ -107,8 +107,6 @@ class LifecycleTest {
 
     @Test
     void theBackendChoiceIsPublishedWithTheReport() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(ClusterLauncher.dockerUnavailableReason() != null,
-                "Docker is available here: backend auto would start k3s");
         EngineExecutionResults results = EngineRuns.run(Map.of("secure-ingress.backend", "auto"), AfterKeptless.class);
 
         assertThat(EngineRuns.failures(results)).isEmpty();
