@@ -66,7 +66,8 @@ public final class ConditionReport {
             return "not found";
         }
         List<Entry> entries = entries(resource);
-        String name = resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName()
+        String namespace = resource.getMetadata().getNamespace();
+        String name = resource.getKind() + " " + (namespace == null ? "" : namespace + "/") + resource.getMetadata().getName()
                 + " (generation " + resource.getMetadata().getGeneration() + ")";
         return entries.isEmpty() ? name + " has no status conditions yet" : name + ": " + entries;
     }

@@ -1,0 +1,116 @@
+package dev.secureingress.cluster.k3s;
+
+import dev.secureingress.cluster.WaitTimeoutException;
+import dev.secureingress.embedded.api.EmbeddedApiServer;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GatewayNodePortsTest {
+
+    private static EmbeddedApiServer api;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() {
+        api = EmbeddedApiServer.start();
+        client = api.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        api.close();
+    }
+
+    @Test
+    void keepsANodePortServiceNextToIstiosGatewayService() {
+        String namespace = namespace();
+        istioService(namespace, "mygateway", 443, 80);
+        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31000, 4), Duration.ofSeconds(5));
+
+        int https = nodePorts.nodePortFor(namespace, "mygateway", 443);
+
+        assertThat(https).isEqualTo(31000);
+        Service own = client.services().inNamespace(namespace).withName("mygateway-node-ports").get();
+        assertThat(own.getSpec().getType()).isEqualTo("NodePort");
+        assertThat(own.getSpec().getSelector()).containsEntry("gateway.networking.k8s.io/gateway-name", "mygateway");
+        assertThat(own.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "secure-ingress");
+        ServicePort port = own.getSpec().getPorts().get(0);
+        assertThat(port.getPort()).isEqualTo(443);
+        assertThat(port.getTargetPort()).isEqualTo(new IntOrString(8443));
+        assertThat(port.getNodePort()).isEqualTo(31000);
+
+        assertThat(nodePorts.nodePortFor(namespace, "mygateway", 443)).as("same listener, same node port").isEqualTo(31000);
+        assertThat(nodePorts.nodePortFor(namespace, "mygateway", 80)).isEqualTo(31001);
+        assertThat(client.services().inNamespace(namespace).withName("mygateway-node-ports").get().getSpec().getPorts())
+                .extracting(ServicePort::getPort).containsExactly(443, 80);
+        Service istio = client.services().inNamespace(namespace).withName("mygateway-istio").get();
+        assertThat(istio.getSpec().getType()).as("Istio's own Service is left alone").isEqualTo("ClusterIP");
+    }
+
+    @Test
+    void skipsNodePortsTakenByOtherServicesAndSaysWhenThePoolIsUsedUp() {
+        String namespace = namespace();
+        istioService(namespace, "first", 443);
+        istioService(namespace, "second", 443);
+        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31100, 1), Duration.ofSeconds(5));
+        assertThat(nodePorts.nodePortFor(namespace, "first", 443)).isEqualTo(31100);
+
+        assertThatThrownBy(() -> nodePorts.nodePortFor(namespace, "second", 443))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("No free node port for Gateway " + namespace + "/second port 443")
+                .hasMessageContaining("[31100] are in use")
+                .hasMessageContaining("withNodePorts(first, count)");
+    }
+
+    @Test
+    void namesTheMissingListenerPortAndTheMissingIstioService() {
+        String namespace = namespace();
+        istioService(namespace, "web", 443);
+        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31200, 2), Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> nodePorts.nodePortFor(namespace, "web", 8443))
+                .hasMessageContaining("Service " + namespace + "/web-istio has no port 8443 (ports: [443])");
+        assertThatThrownBy(() -> nodePorts.nodePortFor(namespace, "absent", 443))
+                .isInstanceOf(WaitTimeoutException.class)
+                .hasMessageContaining("Service " + namespace + "/absent-istio (created by Istio for Gateway absent)")
+                .hasMessageContaining("not found");
+    }
+
+    @Test
+    void rangeStaysInsideTheNodePortRange() {
+        assertThat(GatewayNodePorts.range(30080, 3)).containsExactly(30080, 30081, 30082);
+        assertThatThrownBy(() -> GatewayNodePorts.range(32767, 2)).hasMessageContaining("NodePort range 30000-32767");
+        assertThatThrownBy(() -> GatewayNodePorts.range(8080, 1)).hasMessageContaining("8080..8080");
+    }
+
+    private static String namespace() {
+        String name = "np-" + UUID.randomUUID().toString().substring(0, 8);
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata().withName(name).endMetadata().build()).create();
+        return name;
+    }
+
+    /** The Service Istio creates for a Gateway: listener ports, target ports 8000 above them. */
+    private static void istioService(String namespace, String gateway, int... listenerPorts) {
+        List<ServicePort> ports = java.util.Arrays.stream(listenerPorts)
+                .mapToObj(p -> new io.fabric8.kubernetes.api.model.ServicePortBuilder().withName("p" + p).withPort(p)
+                        .withTargetPort(new IntOrString(p + 8000)).build())
+                .toList();
+        client.resource(new ServiceBuilder().withNewMetadata().withName(gateway + "-istio").withNamespace(namespace).endMetadata()
+                .withNewSpec().withType("ClusterIP").addToSelector("gateway.networking.k8s.io/gateway-name", gateway)
+                .withPorts(ports).endSpec().build()).create();
+    }
+}
