@@ -4,7 +4,9 @@ import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +56,25 @@ public sealed interface InstallStep permits InstallStep.Apply, InstallStep.Await
             }
         }
 
+        /** Attempts per resource when a controller updates it between our read and our write (HTTP 409). */
+        private static final int ATTEMPTS = 5;
+
         private static void applyOne(KubernetesClient client, HasMetadata resource) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    HasMetadata copy = Serialization.clone(resource); // the client may write a resourceVersion into it
+                    copy.getMetadata().setResourceVersion(null);
+                    createOrUpdate(client, copy);
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt == ATTEMPTS) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private static void createOrUpdate(KubernetesClient client, HasMetadata resource) {
             if (resource instanceof GenericKubernetesResource generic && "HelmChart".equals(generic.getKind())) {
                 // Custom resource without a model class: address it explicitly instead of relying on discovery.
                 client.genericKubernetesResources(IstioInstallation.HELM_CHART)
