@@ -42,6 +42,11 @@ public sealed interface InstallStep permits InstallStep.Apply, InstallStep.Await
                 .until(() -> probe.apply(client), done));
     }
 
+    /** Awaits through a wait that is already bounded (for example {@link dev.secureingress.cluster.FixtureDeployer}'s). */
+    static Await await(String description, Duration timeout, java.util.function.Consumer<KubernetesClient> boundedWait) {
+        return new Await(description, timeout, boundedWait);
+    }
+
     /** Resources applied in the order given. */
     record Apply(String description, List<HasMetadata> resources) implements InstallStep {
         public Apply {

@@ -1,6 +1,7 @@
 package dev.secureingress.cluster.k3s;
 
 import dev.secureingress.cluster.IngressCluster;
+import dev.secureingress.ingress.IngressReadiness;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -94,15 +95,15 @@ public final class K3sCluster implements IngressCluster {
     }
 
     /**
-     * Waits until the gateway's Deployment ({@code <gateway>-istio}) is Available and the Gateway is
-     * Programmed, then returns the host address and published port of the NodePort that forwards to the
+     * Waits until the gateway's Deployment ({@code <gateway>-istio}) is Available and the Gateway and its
+     * listeners are Programmed, then returns the host address and published port of the NodePort that forwards to the
      * listener port.
      */
     @Override
     public InetSocketAddress gatewayEndpoint(String namespace, String gatewayName, int listenerPort) {
         return endpoints.computeIfAbsent(namespace + "/" + gatewayName + ":" + listenerPort, key -> {
             ReadinessChecks.deploymentAvailable(namespace, gatewayName + "-istio", settings.timeout()).run(client);
-            ReadinessChecks.gatewayProgrammed(namespace, gatewayName, settings.timeout()).run(client);
+            new IngressReadiness(client, settings.timeout()).awaitGateway(namespace, gatewayName);
             int nodePort = nodePorts.nodePortFor(namespace, gatewayName, listenerPort);
             return new InetSocketAddress(container.getHost(), container.getMappedPort(nodePort));
         });

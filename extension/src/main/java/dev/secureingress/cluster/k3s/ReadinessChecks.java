@@ -1,11 +1,9 @@
 package dev.secureingress.cluster.k3s;
 
 import dev.secureingress.cluster.ConditionReport;
-import io.fabric8.kubernetes.api.model.Node;
+import dev.secureingress.cluster.FixtureDeployer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 
 import java.time.Duration;
@@ -63,13 +61,10 @@ public final class ReadinessChecks {
                 job -> describeJob(job) + " (see: kubectl -n " + IstioInstallation.HELM_NAMESPACE + " logs job/" + jobName + ")");
     }
 
-    /** A Deployment reports {@code Available=True} for its current generation. */
+    /** A Deployment reports {@code Available=True} for its current generation; the timeout shows its pods' state. */
     public static InstallStep.Await deploymentAvailable(String namespace, String name, Duration timeout) {
         return InstallStep.await("Deployment " + namespace + "/" + name + " to be Available", timeout,
-                client -> client.apps().deployments().inNamespace(namespace).withName(name).get(),
-                deployment -> ConditionReport.<Deployment>hasCondition("Available", "True").test(deployment)
-                        && observedCurrentGeneration(deployment),
-                ReadinessChecks::describeDeployment);
+                client -> new FixtureDeployer(client).timeout(timeout).awaitAvailable(namespace, name));
     }
 
     /** A GatewayClass reports {@code Accepted=True}. */
@@ -78,28 +73,6 @@ public final class ReadinessChecks {
                 client -> client.resources(GatewayClass.class).withName(name).get(),
                 ConditionReport.hasCondition("Accepted", "True"),
                 ConditionReport::of);
-    }
-
-    /** A Gateway reports {@code Programmed=True}. */
-    public static InstallStep.Await gatewayProgrammed(String namespace, String name, Duration timeout) {
-        return InstallStep.await("Gateway " + namespace + "/" + name + " to be Programmed", timeout,
-                client -> client.resources(Gateway.class).inNamespace(namespace).withName(name).get(),
-                ConditionReport.hasCondition("Programmed", "True"),
-                ConditionReport::of);
-    }
-
-    private static boolean observedCurrentGeneration(Deployment deployment) {
-        Long generation = deployment.getMetadata().getGeneration();
-        Long observed = deployment.getStatus() == null ? null : deployment.getStatus().getObservedGeneration();
-        return generation == null || observed == null || observed >= generation;
-    }
-
-    private static String describeDeployment(Deployment deployment) {
-        var status = deployment.getStatus();
-        String replicas = status == null ? "no status yet"
-                : "replicas " + Objects.requireNonNullElse(status.getReadyReplicas(), 0) + "/"
-                + Objects.requireNonNullElse(deployment.getSpec().getReplicas(), 1) + " ready";
-        return ConditionReport.of(deployment) + ", " + replicas;
     }
 
     private static String describeJob(Job job) {

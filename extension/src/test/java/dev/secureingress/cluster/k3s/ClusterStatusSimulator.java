@@ -15,12 +15,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassStatusBuilder;
-import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -31,15 +28,15 @@ import java.util.List;
  * Plays the controllers of a real cluster in tests against an in-JVM API server: writes the statuses
  * kubelet, the API server, k3s' Helm controller, the Deployment controller and Istio would write.
  */
-final class ClusterStatusSimulator {
+public final class ClusterStatusSimulator {
 
     private final KubernetesClient client;
 
-    ClusterStatusSimulator(KubernetesClient client) {
+    public ClusterStatusSimulator(KubernetesClient client) {
         this.client = client;
     }
 
-    void nodeReady(String name, String status) {
+    public void nodeReady(String name, String status) {
         NodeCondition ready = new NodeConditionBuilder().withType("Ready").withStatus(status)
                 .withReason(status.equals("True") ? "KubeletReady" : "KubeletNotReady").withMessage("kubelet says so").build();
         client.resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
@@ -47,7 +44,7 @@ final class ClusterStatusSimulator {
         client.nodes().withName(name).editStatus(node -> new NodeBuilder(node).editOrNewStatus().withConditions(ready).endStatus().build());
     }
 
-    void crdsEstablished(List<String> names) {
+    public void crdsEstablished(List<String> names) {
         for (String name : names) {
             CustomResourceDefinitionCondition established = new CustomResourceDefinitionConditionBuilder()
                     .withType("Established").withStatus("True").withReason("InitialNamesAccepted").build();
@@ -61,7 +58,7 @@ final class ClusterStatusSimulator {
     }
 
     /** Marks every CRD Established whenever it is created or updated, as a real API server does. */
-    AutoCloseable establishCrdsWhenApplied() {
+    public AutoCloseable establishCrdsWhenApplied() {
         SharedIndexInformer<CustomResourceDefinition> informer = client.apiextensions().v1().customResourceDefinitions()
                 .inform(new ResourceEventHandler<>() {
                     @Override
@@ -89,7 +86,7 @@ final class ClusterStatusSimulator {
         }
     }
 
-    void jobSucceeded(String namespace, String name) {
+    public void jobSucceeded(String namespace, String name) {
         Job job = new JobBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewSpec().withNewTemplate().withNewSpec().addNewContainer().withName("helm").withImage("rancher/klipper-helm")
                 .endContainer().withRestartPolicy("OnFailure").endSpec().endTemplate().endSpec()
@@ -99,29 +96,27 @@ final class ClusterStatusSimulator {
                 .editStatus(j -> new JobBuilder(j).editOrNewStatus().withSucceeded(1).withActive(0).endStatus().build());
     }
 
-    void deploymentAvailable(String namespace, String name, String status) {
+    public void deploymentAvailable(String namespace, String name, String status) {
+        deploymentAvailable(namespace, name, status, "docker.io/istio/pilot:1.27.0");
+    }
+
+    public void deploymentAvailable(String namespace, String name, String status, String image) {
         DeploymentCondition available = new DeploymentConditionBuilder().withType("Available").withStatus(status)
                 .withReason(status.equals("True") ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable").build();
         Deployment deployment = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
-                .withNewSpec().addNewContainer().withName(name).withImage("istio/pilot").endContainer().endSpec()
+                .withNewSpec().addNewContainer().withName(name).withImage(image).endContainer().endSpec()
                 .endTemplate().endSpec().build();
         client.resource(deployment).createOr(op -> op.update());
         client.apps().deployments().inNamespace(namespace).withName(name).editStatus(d -> new DeploymentBuilder(d)
                 .editOrNewStatus().withConditions(available).withReadyReplicas(status.equals("True") ? 1 : 0).endStatus().build());
     }
 
-    void gatewayClassAccepted(String name) {
+    public void gatewayClassAccepted(String name) {
         Condition accepted = condition("Accepted", "True", "Accepted", null);
         client.resources(GatewayClass.class).withName(name).editStatus(gc -> new GatewayClassBuilder(gc)
                 .withStatus(new GatewayClassStatusBuilder().withConditions(accepted).build()).build());
-    }
-
-    void gatewayProgrammed(String namespace, String name, String status, String reason) {
-        Condition programmed = condition("Programmed", status, reason, null);
-        client.resources(Gateway.class).inNamespace(namespace).withName(name).editStatus(gw -> new GatewayBuilder(gw)
-                .withStatus(new GatewayStatusBuilder().withConditions(programmed).build()).build());
     }
 
     static Condition condition(String type, String status, String reason, Long generation) {

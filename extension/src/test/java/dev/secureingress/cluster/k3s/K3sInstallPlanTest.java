@@ -104,7 +104,7 @@ class K3sInstallPlanTest {
                 .getMetadata().getLabels()).containsEntry("gateway.istio.io/defaults-for-class", "istio");
         controllers.deploymentAvailable("istio-system", "istiod", "False");
         assertTimesOut(steps.get(6), "Deployment istio-system/istiod to be Available",
-                "Available=False (MinimumReplicasUnavailable)", "replicas 0/1 ready");
+                "Available=False (MinimumReplicasUnavailable)", "ready 0");
         controllers.deploymentAvailable("istio-system", "istiod", "True");
         steps.get(6).run(client);
 
