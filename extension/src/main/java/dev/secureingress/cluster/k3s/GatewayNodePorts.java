@@ -1,5 +1,6 @@
 package dev.secureingress.cluster.k3s;
 
+import dev.secureingress.ingress.IngressApplier;
 import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
@@ -79,7 +80,7 @@ public final class GatewayNodePorts {
                     .withNewMetadata()
                     .withName(name)
                     .withNamespace(namespace)
-                    .addToLabels(K3sInstallPlan.MANAGED_BY_LABEL, K3sInstallPlan.MANAGED_BY_VALUE)
+                    .addToLabels(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE)
                     .addToLabels("gateway.networking.k8s.io/gateway-name", gatewayName)
                     .endMetadata()
                     .withNewSpec()

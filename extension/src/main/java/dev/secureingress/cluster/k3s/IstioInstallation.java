@@ -1,5 +1,6 @@
 package dev.secureingress.cluster.k3s;
 
+import dev.secureingress.ingress.IngressApplier;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -105,7 +106,7 @@ public final class IstioInstallation {
                 .withName("istio-gateway-class-defaults")
                 .withNamespace(istioNamespace)
                 .addToLabels(CLASS_DEFAULTS_LABEL, "istio")
-                .addToLabels(K3sInstallPlan.MANAGED_BY_LABEL, K3sInstallPlan.MANAGED_BY_VALUE)
+                .addToLabels(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE)
                 .endMetadata()
                 .addToData("service", Serialization.asYaml(Map.of("spec", Map.of("type", gatewayServiceType))))
                 .build();
@@ -130,7 +131,7 @@ public final class IstioInstallation {
                 .withNewMetadata()
                 .withName(name)
                 .withNamespace(HELM_NAMESPACE)
-                .addToLabels(K3sInstallPlan.MANAGED_BY_LABEL, K3sInstallPlan.MANAGED_BY_VALUE)
+                .addToLabels(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE)
                 .endMetadata()
                 .withAdditionalProperties(Map.of("spec", spec))
                 .build();

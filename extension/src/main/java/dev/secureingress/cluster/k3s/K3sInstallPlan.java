@@ -1,5 +1,6 @@
 package dev.secureingress.cluster.k3s;
 
+import dev.secureingress.ingress.IngressApplier;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -22,10 +23,6 @@ import java.util.function.Consumer;
  */
 public final class K3sInstallPlan {
 
-    /** Label on everything secure-ingress creates. */
-    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-    /** Value of {@link #MANAGED_BY_LABEL}. */
-    public static final String MANAGED_BY_VALUE = "secure-ingress";
     /** The CRDs the tests use; the plan waits until each is Established. */
     public static final List<String> GATEWAY_API_CRDS = List.of(
             "gatewayclasses.gateway.networking.k8s.io",
@@ -51,7 +48,7 @@ public final class K3sInstallPlan {
         Objects.requireNonNull(timeout, "timeout");
         String gatewayApi = istio.versions().gatewayApi();
         Namespace istioNamespace = new NamespaceBuilder().withNewMetadata().withName(istio.istioNamespace())
-                .addToLabels(MANAGED_BY_LABEL, MANAGED_BY_VALUE).endMetadata().build();
+                .addToLabels(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE).endMetadata().build();
 
         List<InstallStep> steps = new ArrayList<>();
         steps.add(ReadinessChecks.nodesReady(timeout));

@@ -1,5 +1,6 @@
 package dev.secureingress.cluster.kubeconfig;
 
+import dev.secureingress.ingress.IngressApplier;
 import dev.secureingress.cluster.ConditionReport;
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.cluster.k3s.GatewayDiagnostics;
@@ -119,7 +120,7 @@ public final class KubeconfigCluster implements IngressCluster {
     /** The labels to put on everything the tests create, so that {@link #close()} finds and deletes it. */
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(K3sInstallPlan.MANAGED_BY_LABEL, K3sInstallPlan.MANAGED_BY_VALUE);
+        labels.put(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE);
         labels.put(RUN_LABEL, runId);
         return labels;
     }
