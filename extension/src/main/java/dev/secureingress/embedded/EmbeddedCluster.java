@@ -5,6 +5,8 @@ import dev.secureingress.embedded.api.EmbeddedApiServer;
 import dev.secureingress.embedded.dataplane.NettyDataPlane;
 import dev.secureingress.embedded.dataplane.PortPolicy;
 import dev.secureingress.embedded.gateway.GatewayController;
+import dev.secureingress.embedded.workload.WorkloadController;
+import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -23,7 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * A Kubernetes cluster inside the JVM, for machines without Docker: the embedded API server
- * ({@link EmbeddedApiServer}), the gateway controller ({@link GatewayController}, Istio's part: Gateway API
+ * ({@link EmbeddedApiServer}), the workload controller ({@link WorkloadController}: Deployments run as
+ * in-JVM stand-ins of their images, Services get Endpoints), the gateway controller ({@link GatewayController}, Istio's part: Gateway API
  * status and the {@code <gateway>-istio} Service) and the Netty data plane ({@link NettyDataPlane}) that
  * serves every programmed Gateway on its own loopback address.
  *
@@ -42,18 +45,21 @@ public final class EmbeddedCluster implements IngressCluster {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedCluster.class);
 
     private final PortPolicy portPolicy;
+    private final StandIns standIns;
     /** What was started, in start order; closed in reverse. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedApiServer apiServer;
 
-    private EmbeddedCluster(PortPolicy portPolicy) {
+    private EmbeddedCluster(PortPolicy portPolicy, StandIns standIns) {
         this.portPolicy = portPolicy;
+        this.standIns = standIns;
     }
 
     private EmbeddedCluster boot() {
         long begin = System.nanoTime();
         try {
             apiServer = remember(EmbeddedApiServer.start());
+            remember(WorkloadController.start(apiServer.client(), standIns));
             NettyDataPlane dataPlane = remember(NettyDataPlane.builder().portPolicy(portPolicy).build());
             remember(GatewayController.start(apiServer.client(), dataPlane));
         } catch (RuntimeException | Error failure) {
@@ -147,6 +153,7 @@ public final class EmbeddedCluster implements IngressCluster {
     public static final class Builder {
 
         private PortPolicy portPolicy = PortPolicy.EPHEMERAL;
+        private StandIns standIns = StandIns.withDefaults();
 
         private Builder() {
         }
@@ -157,9 +164,18 @@ public final class EmbeddedCluster implements IngressCluster {
             return this;
         }
 
-        /** Starts the API server and the controllers. */
+        /**
+         * The in-JVM programs that pods run, by container image; {@link StandIns#withDefaults()} (httpbin,
+         * helloworld, the conformance echo server) unless set. Register your own images there.
+         */
+        public Builder standIns(StandIns standIns) {
+            this.standIns = Objects.requireNonNull(standIns, "standIns");
+            return this;
+        }
+
+        /** Starts the API server, the workload and gateway controllers and the data plane. */
         public EmbeddedCluster start() {
-            return new EmbeddedCluster(portPolicy).boot();
+            return new EmbeddedCluster(portPolicy, standIns).boot();
         }
     }
 }
