@@ -75,6 +75,9 @@ final class ApiDiscovery {
                 namespaced("replicasets", "ReplicaSet", "rs", "all", "status,scale"),
                 namespaced("statefulsets", "StatefulSet", "sts", "all", "status,scale"),
                 namespaced("daemonsets", "DaemonSet", "ds", "all", "status")));
+        BUILT_IN.put("batch/v1", List.of(
+                namespaced("jobs", "Job", "", "all", "status"),
+                namespaced("cronjobs", "CronJob", "cj", "all", "status")));
         BUILT_IN.put("discovery.k8s.io/v1", List.of(
                 namespaced("endpointslices", "EndpointSlice", "", "", "")));
         BUILT_IN.put("events.k8s.io/v1", List.of(

@@ -95,7 +95,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         ResourcePath target = resourcePath.get();
         MockResponse response = switch (request.method()) {
             case POST -> create(target, request);
-            case PUT -> store.dispatch(target.plural().equals("namespaces") ? withNamespaceNameLabel(request) : request);
+            case PUT -> store.dispatch(inStoredForm(target, request));
             case PATCH -> patch(target, request);
             default -> store.dispatch(request);
         };
@@ -155,9 +155,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (target.namespace() != null && !namespaceExists(target.namespace())) {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
-        if (target.plural().equals("namespaces") && target.group().isEmpty()) {
-            labelNamespace(object);
-        }
+        toStoredForm(target, object);
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
     }
@@ -188,9 +186,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
                     + malformed.getMessage());
         }
-        if (target.plural().equals("namespaces") && target.group().isEmpty()) {
-            labelNamespace(patched);
-        }
+        toStoredForm(target, patched);
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                 new Buffer().writeUtf8(Serialization.asJson(patched))));
     }
@@ -217,15 +213,48 @@ final class ApiRequestDispatcher extends Dispatcher {
         return Serialization.unmarshal(text(response.getBody()), CustomResourceDefinitionList.class).getItems();
     }
 
-    private RecordedRequest withNamespaceNameLabel(RecordedRequest request) {
+    private static RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
+        if (!isCore(target, "namespaces") && !isCore(target, "secrets")) {
+            return request;
+        }
         try {
-            Map<String, Object> namespace = parseObject(text(request.getBody()));
-            labelNamespace(namespace);
+            Map<String, Object> object = parseObject(text(request.getBody()));
+            toStoredForm(target, object);
             return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(namespace)));
+                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object)));
         } catch (RuntimeException unreadable) {
             return request; // the store answers with its own error
         }
+    }
+
+    /**
+     * What a real API server changes before it stores an object: namespaces carry their name label, and a
+     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such.
+     */
+    private static void toStoredForm(ResourcePath target, Map<String, Object> object) {
+        if (isCore(target, "namespaces")) {
+            labelNamespace(object);
+        } else if (isCore(target, "secrets")) {
+            foldStringData(object);
+        }
+    }
+
+    private static boolean isCore(ResourcePath target, String plural) {
+        return target.group().isEmpty() && target.plural().equals(plural) && target.subresource() == null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void foldStringData(Map<String, Object> secret) {
+        if (!(secret.remove("stringData") instanceof Map<?, ?> stringData) || stringData.isEmpty()) {
+            return;
+        }
+        Map<String, Object> data = new LinkedHashMap<>();
+        if (secret.get("data") instanceof Map<?, ?> existing) {
+            data.putAll((Map<String, Object>) existing);
+        }
+        stringData.forEach((key, value) -> data.put(String.valueOf(key),
+                java.util.Base64.getEncoder().encodeToString(String.valueOf(value).getBytes(StandardCharsets.UTF_8))));
+        secret.put("data", data);
     }
 
     @SuppressWarnings("unchecked")

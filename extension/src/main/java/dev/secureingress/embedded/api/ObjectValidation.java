@@ -66,8 +66,9 @@ final class ObjectValidation {
         }
         if (expectedKind.equals("Secret") && "kubernetes.io/tls".equals(object.get("type"))) {
             Map<?, ?> data = object.get("data") instanceof Map<?, ?> d ? d : Map.of();
+            Map<?, ?> stringData = object.get("stringData") instanceof Map<?, ?> d ? d : Map.of();
             for (String key : List.of("tls.crt", "tls.key")) {
-                if (data.get(key) == null) {
+                if (data.get(key) == null && stringData.get(key) == null) {
                     violations.add(new Violation("FieldValueRequired", "data[" + key + "]", "Required value"));
                 }
             }

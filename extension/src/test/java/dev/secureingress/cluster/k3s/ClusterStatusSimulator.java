@@ -36,6 +36,24 @@ public final class ClusterStatusSimulator {
         this.client = client;
     }
 
+    /** Creates the CustomResourceDefinitions k3s ships with: its Helm controller's HelmChart and HelmChartConfig. */
+    public ClusterStatusSimulator withK3sCrds() {
+        for (String kind : List.of("HelmChart", "HelmChartConfig")) {
+            String plural = kind.toLowerCase(java.util.Locale.ROOT) + "s";
+            client.resource(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                    .withNewMetadata().withName(plural + ".helm.cattle.io").endMetadata()
+                    .withNewSpec().withGroup("helm.cattle.io").withScope("Namespaced")
+                    .withNewNames().withKind(kind).withPlural(plural).withSingular(kind.toLowerCase(java.util.Locale.ROOT))
+                    .withListKind(kind + "List").endNames()
+                    .addNewVersion().withName("v1").withServed(true).withStorage(true)
+                    .withNewSchema().withNewOpenAPIV3Schema().withType("object")
+                    .withXKubernetesPreserveUnknownFields(true).endOpenAPIV3Schema().endSchema()
+                    .withNewSubresources().withNewStatus().endStatus().endSubresources()
+                    .endVersion().endSpec().build()).createOr(op -> op.update());
+        }
+        return this;
+    }
+
     public void nodeReady(String name, String status) {
         NodeCondition ready = new NodeConditionBuilder().withType("Ready").withStatus(status)
                 .withReason(status.equals("True") ? "KubeletReady" : "KubeletNotReady").withMessage("kubelet says so").build();
