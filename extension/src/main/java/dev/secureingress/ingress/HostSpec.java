@@ -1,8 +1,9 @@
 package dev.secureingress.ingress;
 
+import dev.secureingress.tls.DnsNames;
+
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One virtual host behind the gateway: its HTTPS listener (hostname, TLS mode) and its HTTPRoute
@@ -25,13 +26,12 @@ import java.util.regex.Pattern;
 public record HostSpec(String hostname, String backendService, int backendPort, PathType pathType,
                        List<String> paths, TlsMode tlsMode) {
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     public HostSpec {
         requireValidHostname(hostname);
         Objects.requireNonNull(pathType, "pathType");
         Objects.requireNonNull(tlsMode, "tlsMode");
-        if (backendService == null || !DNS_LABEL.matcher(backendService).matches()) {
+        if (!DnsNames.isLabel(backendService)) {
             throw new IllegalArgumentException("host " + hostname + ": backend Service name '" + backendService
                     + "' is not a valid Service name (lowercase letters, digits and '-', at most 63 characters)");
         }
@@ -73,9 +73,6 @@ public record HostSpec(String hostname, String backendService, int backendPort, 
     }
 
     private static String hostnameProblem(String hostname) {
-        if (hostname.length() > 253) {
-            return "longer than 253 characters";
-        }
         if (!hostname.equals(hostname.toLowerCase(java.util.Locale.ROOT))) {
             return "must be lowercase, e.g. " + hostname.toLowerCase(java.util.Locale.ROOT);
         }
@@ -83,20 +80,11 @@ public record HostSpec(String hostname, String backendService, int backendPort, 
             return "must not carry a port; the listener port is 443";
         }
         String[] labels = hostname.split("\\.", -1);
-        for (int i = 0; i < labels.length; i++) {
-            String label = labels[i];
-            if (i == 0 && label.equals("*") && labels.length > 1) {
-                continue;
-            }
-            if (!DNS_LABEL.matcher(label).matches()) {
-                return label.isEmpty() ? "empty label (leading, trailing or doubled '.')"
-                        : "label '" + label + "' is not a DNS label (a-z, 0-9 and '-', not starting or ending with '-', at most 63 characters)";
-            }
-        }
-        if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
+        if (labels.length > 1 && labels[labels.length - 1].chars().allMatch(Character::isDigit)
+                && !labels[labels.length - 1].isEmpty()) {
             return "looks like an IP address; Gateway listener hostnames are DNS names";
         }
-        return null;
+        return DnsNames.problem(hostname, true).orElse(null);
     }
 
     /** Fluent construction of a {@link HostSpec}. */

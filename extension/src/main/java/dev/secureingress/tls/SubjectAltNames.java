@@ -1,15 +1,13 @@
 package dev.secureingress.tls;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.util.IPAddress;
 
 /** Turns the host names and IP addresses a server certificate is for into subjectAltName entries. */
 final class SubjectAltNames {
-
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private SubjectAltNames() {
     }
@@ -28,17 +26,14 @@ final class SubjectAltNames {
 
     private static String validDnsName(String host) {
         String name = host.toLowerCase(Locale.ROOT);
-        String[] labels = name.split("\\.", -1);
-        boolean wildcard = labels[0].equals("*");
-        boolean valid = name.length() <= 253 && (!wildcard || labels.length >= 3);
-        for (int i = wildcard ? 1 : 0; valid && i < labels.length; i++) {
-            valid = LABEL.matcher(labels[i]).matches();
+        Optional<String> problem = DnsNames.problem(name, true);
+        if (problem.isEmpty() && name.startsWith("*.") && name.split("\\.").length < 3) {
+            problem = Optional.of("a certificate's wildcard stands for one label over at least two more");
         }
-        if (!valid) {
-            throw new IllegalArgumentException("\"" + host + "\" is not a valid host name for a certificate: use "
-                    + "dot-separated labels of letters, digits and inner hyphens (max 63 characters each), "
-                    + "optionally with a whole \"*\" as the first label over at least two more labels, "
-                    + "e.g. \"httpbin.example.com\" or \"*.example.com\"; or an IP address such as \"10.0.0.1\"");
+        if (problem.isPresent()) {
+            throw new IllegalArgumentException("\"" + host + "\" is not a valid host name for a certificate ("
+                    + problem.get() + "): use e.g. \"httpbin.example.com\" or \"*.example.com\"; or an IP address"
+                    + " such as \"10.0.0.1\"");
         }
         return name;
     }
