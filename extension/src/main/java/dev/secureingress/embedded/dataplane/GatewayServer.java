@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,7 +39,7 @@ final class GatewayServer implements AutoCloseable {
     private final BackendConnections backends;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<Integer, BoundPort> ports = new TreeMap<>();
-    private List<TlsProgram> tlsInUse = List.of();
+    private List<String> tlsListeners = List.of();
 
     GatewayServer(String gateway, InetAddress address, PortPolicy portPolicy, ServerBootstrap bootstrap,
                   BackendConnections backends) {
@@ -53,25 +54,30 @@ final class GatewayServer implements AutoCloseable {
         return address;
     }
 
-    List<TlsProgram> tlsInUse() {
-        return tlsInUse;
+    /** The names of the HTTPS listeners served, as {@link ServerTlsContexts} knows them. */
+    List<String> tlsListeners() {
+        return tlsListeners;
     }
 
     /**
      * Serves {@code program}: compiles every listener first (bad input throws before anything changes), then
-     * swaps the state of ports already bound, binds new ports and closes ports no listener uses any more.
+     * puts the listeners' certificates in effect, swaps the state of ports already bound, binds new ports and
+     * closes ports no listener uses any more.
      */
     ProgrammedGateway program(GatewayProgram program, ServerTlsContexts tlsContexts) {
         Map<Integer, List<ServedListener>> byPort = new TreeMap<>();
-        List<TlsProgram> tls = new ArrayList<>();
         for (ListenerProgram listener : program.listeners()) {
             byPort.computeIfAbsent(listener.port(), port -> new ArrayList<>()).add(compile(listener, tlsContexts));
-            if (listener.tls() != null) {
-                tls.add(listener.tls());
-            }
         }
         Map<Integer, PortListeners> states = new TreeMap<>();
         byPort.forEach((port, listeners) -> states.put(port, portState(port, listeners)));
+
+        List<String> tls = new ArrayList<>();
+        byPort.values().stream().flatMap(List::stream).map(ServedListener::tls).filter(Objects::nonNull)
+                .forEach(prepared -> {
+                    tlsContexts.activate(prepared);
+                    tls.add(prepared.listener());
+                });
 
         Map<Integer, String> failures = new LinkedHashMap<>();
         states.forEach((port, state) -> {
@@ -94,7 +100,7 @@ final class GatewayServer implements AutoCloseable {
             LOG.info("Gateway {}: closed port {}", gateway, port);
             return true;
         });
-        tlsInUse = List.copyOf(tls);
+        tlsListeners = List.copyOf(tls);
         ProgrammedGateway programmed = programmed();
         if (!failures.isEmpty()) {
             throw new GatewayBindException(gateway, programmed, failures);
@@ -117,7 +123,7 @@ final class GatewayServer implements AutoCloseable {
             throw new IllegalArgumentException("HTTP " + name + " has a TlsProgram; only HTTPS listeners terminate TLS");
         }
         return new ServedListener(listener,
-                listener.tls() == null ? null : tlsContexts.contextFor(name, listener.tls()),
+                listener.tls() == null ? null : tlsContexts.prepare(name, listener.tls()),
                 RouteTable.compile(listener.routes()));
     }
 

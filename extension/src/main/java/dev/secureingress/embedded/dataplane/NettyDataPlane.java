@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>Reprogramming is cheap and immediate: each handshake and each request reads the current state, TLS
- * contexts are cached by content so unchanged listeners are not rebuilt, and open connections are kept (they
- * keep the certificate they were opened with).
+ * <p>Reprogramming is cheap and immediate: each handshake and each request reads the current state; a
+ * listener keeps its TLS context while its TLS settings stay the same, and a new certificate only replaces what
+ * that context presents to the next handshake; open connections are kept (they keep the certificate they were
+ * opened with).
  */
 public final class NettyDataPlane implements DataPlane {
 
@@ -136,14 +137,14 @@ public final class NettyDataPlane implements DataPlane {
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    /** How many distinct TLS contexts are cached; for tests of the cache. */
+    /** How many HTTPS listeners have a TLS context; for tests. */
     synchronized int cachedTlsContexts() {
         return tlsContexts.size();
     }
 
     private void forgetUnusedTlsContexts() {
-        List<TlsProgram> inUse = new ArrayList<>();
-        gateways.values().forEach(server -> inUse.addAll(server.tlsInUse()));
+        List<String> inUse = new ArrayList<>();
+        gateways.values().forEach(server -> inUse.addAll(server.tlsListeners()));
         tlsContexts.retainOnly(inUse);
     }
 

@@ -5,6 +5,7 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslServerSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -12,69 +13,93 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 
 import dev.secureingress.tls.Credential;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
+import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Server {@link SslContext}s for HTTPS listeners, cached by the content of their {@link TlsProgram}
- * (keys, chains, mode, client CAs) so that reprogramming an unchanged listener reuses its context.
+ * The TLS contexts of HTTPS listeners, one per listener, kept while the listener's TLS settings (mode, client
+ * CAs, TLS implementation) stay the same. Certificates are not built into a context: each listener's
+ * {@link ListenerCertificates} hands the current ones to every handshake, so a rotated certificate reaches the
+ * next handshake without building anything, and open connections keep the certificate they were opened with.
+ *
+ * <p>Changes are two-phase, so that a program is applied whole or not at all: {@link #prepare} validates and
+ * builds what is needed without changing what is served, {@link #activate} puts it in effect.
  *
  * <p>Every context offers TLS 1.3 and 1.2 and ALPN {@code h2} and {@code http/1.1}. A listener with several
- * certificates (for example RSA and ECDSA) gets one key manager holding all of them, which picks the one the
- * client's signature algorithms allow.
+ * certificates (for example RSA and ECDSA) presents the one the client's signature algorithms allow.
  *
  * <p>TLS runs on BoringSSL (netty-tcnative) where it is available, as in Envoy: it answers a missing client
  * certificate under MUTUAL with TLS 1.3's {@code certificate_required} alert, where JDK 17 sends
- * {@code bad_certificate}. Listeners with several certificates use the JDK's TLS, whose key manager chooses
- * among them per handshake; so does everything where BoringSSL is not available.
+ * {@code bad_certificate}. Listeners with several certificates use the JDK's TLS, which asks for a certificate
+ * per key type; so does everything where BoringSSL is not available.
+ *
+ * <p>Not thread-safe: {@link NettyDataPlane} serializes calls. Handshakes only read the activated state.
  */
 final class ServerTlsContexts {
 
-    private static final char[] NO_PASSWORD = new char[0];
     private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
             ApplicationProtocolConfig.Protocol.ALPN,
             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
-    private final Map<TlsProgram, SslContext> contexts = new ConcurrentHashMap<>();
+    /**
+     * What a listener's context is built from, besides the certificates BoringSSL reads per handshake: a change
+     * needs a new context. The JDK's TLS resumes sessions from tickets it cannot be told to forget, so its
+     * contexts are also built for their certificates (a new context, a new ticket key).
+     */
+    private record Settings(SslProvider provider, TlsProgram.TerminateMode mode, List<X509Certificate> clientCas,
+                            List<TlsProgram.ServerCertificate> jdkCertificates) {
+        static Settings of(TlsProgram tls) {
+            SslProvider provider = providerFor(tls);
+            return new Settings(provider, tls.mode(), tls.clientCas(),
+                    provider == SslProvider.JDK ? tls.certificates() : List.of());
+        }
+    }
+
+    /** A listener's TLS context and the certificates it presents. */
+    private record ListenerTls(Settings settings, SslContext context, ListenerCertificates certificates) {
+    }
+
+    /**
+     * The TLS a listener is to serve, prepared but not in effect until {@link #activate activated}.
+     *
+     * @param listener     the listener's name in logs and errors, also its identity ({@code ns/gateway listener name})
+     * @param certificates the certificates to present
+     */
+    record Prepared(String listener, List<TlsProgram.ServerCertificate> certificates, ListenerTls tls) {
+        /** The context that terminates the listener's connections. */
+        SslContext context() {
+            return tls.context();
+        }
+
+        /** What the context presents to new handshakes now: the prepared certificates once activated. */
+        List<TlsProgram.ServerCertificate> presentedNow() {
+            return tls.certificates().presented();
+        }
+    }
+
+    private final Map<String, ListenerTls> byListener = new HashMap<>();
+    private long sessionGenerations;
 
     /** The TLS implementation for a listener: OPENSSL (BoringSSL) or JDK. */
     static SslProvider providerFor(TlsProgram tls) {
         return tls.certificates().size() == 1 && OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
-    /** The context for a listener's TLS settings, built on first use. */
-    SslContext contextFor(String listener, TlsProgram tls) {
-        SslContext cached = contexts.get(tls);
-        if (cached != null) {
-            return cached;
-        }
-        SslContext built = build(listener, tls);
-        SslContext raced = contexts.putIfAbsent(tls, built);
-        return raced != null ? raced : built;
-    }
-
-    /** Forgets contexts no current listener uses. */
-    void retainOnly(Collection<TlsProgram> inUse) {
-        Set<TlsProgram> keep = Set.copyOf(inUse);
-        contexts.keySet().removeIf(tls -> !keep.contains(tls));
-    }
-
-    int size() {
-        return contexts.size();
-    }
-
-    private static SslContext build(String listener, TlsProgram tls) {
+    /**
+     * Validates a listener's TLS settings and certificates and prepares its context: the listener's current
+     * one when its settings are unchanged, else a new one. What is served changes only on {@link #activate}.
+     *
+     * @throws IllegalArgumentException naming the listener when its TLS cannot be served
+     */
+    Prepared prepare(String listener, TlsProgram tls) {
         if (tls.certificates().isEmpty()) {
             throw new IllegalArgumentException("HTTPS listener " + listener
                     + " has no server certificate; give its TlsProgram at least one certificate");
@@ -83,37 +108,67 @@ final class ServerTlsContexts {
             throw new IllegalArgumentException("HTTPS listener " + listener + " uses tls-terminate-mode "
                     + tls.mode() + " but has no client CA certificates; give the TlsProgram its clientCas");
         }
+        ListenerTls current = byListener.get(listener);
+        for (TlsProgram.ServerCertificate certificate : tls.certificates()) {
+            if (current == null || !current.certificates().presented().contains(certificate)) {
+                requireKeyOfLeaf(listener, certificate);
+            }
+        }
+        Settings settings = Settings.of(tls);
+        if (current != null && current.settings().equals(settings)) {
+            return new Prepared(listener, tls.certificates(), current);
+        }
+        ListenerCertificates certificates = new ListenerCertificates(tls.certificates(),
+                settings.provider() == SslProvider.OPENSSL);
+        return new Prepared(listener, tls.certificates(), new ListenerTls(settings, build(listener, settings, certificates),
+                certificates));
+    }
+
+    /**
+     * Puts a prepared listener's TLS in effect: its next handshakes present the prepared certificates, and
+     * sessions made with the previous ones are no longer resumed (a resumed session presents no certificate),
+     * as when Envoy builds a new context for a new certificate.
+     */
+    void activate(Prepared prepared) {
+        ListenerTls tls = prepared.tls();
+        if (tls.certificates().present(prepared.certificates())
+                && tls.context().sessionContext() instanceof OpenSslServerSessionContext sessions) {
+            // BoringSSL resumes only sessions made under the context's current session ID context
+            sessions.setSessionIdContext(ByteBuffer.allocate(Long.BYTES).putLong(++sessionGenerations).array());
+        }
+        byListener.put(prepared.listener(), tls);
+    }
+
+    /** Forgets the contexts of listeners not named. */
+    void retainOnly(Collection<String> listeners) {
+        Set<String> keep = Set.copyOf(listeners);
+        byListener.keySet().removeIf(listener -> !keep.contains(listener));
+    }
+
+    /** How many listeners have a context. */
+    int size() {
+        return byListener.size();
+    }
+
+    private static SslContext build(String listener, Settings settings, ListenerCertificates certificates) {
         try {
-            SslContextBuilder builder = serverCertificates(listener, tls)
-                    .sslProvider(providerFor(tls))
+            SslContextBuilder builder = SslContextBuilder.forServer(certificates)
+                    .sslProvider(settings.provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(ALPN);
-            switch (tls.mode()) {
+            switch (settings.mode()) {
                 case SIMPLE -> builder.clientAuth(ClientAuth.NONE);
                 case MUTUAL -> builder.clientAuth(ClientAuth.REQUIRE)
-                        .trustManager(tls.clientCas().toArray(X509Certificate[]::new));
+                        .trustManager(settings.clientCas().toArray(X509Certificate[]::new));
                 case OPTIONAL_MUTUAL -> builder.clientAuth(ClientAuth.OPTIONAL)
-                        .trustManager(tls.clientCas().toArray(X509Certificate[]::new));
+                        .trustManager(settings.clientCas().toArray(X509Certificate[]::new));
             }
             return builder.build();
         } catch (SSLException e) {
             throw new IllegalArgumentException("cannot build the TLS context of listener " + listener + ": "
                     + e.getMessage(), e);
         }
-    }
-
-    /**
-     * One certificate: given as it is. Several: one key manager holding all of them. Keys are held in JKS
-     * key stores, whose key protection is cheap, unlike PKCS12's key derivation, so rotations stay fast.
-     */
-    private static SslContextBuilder serverCertificates(String listener, TlsProgram tls) {
-        if (tls.certificates().size() == 1) {
-            TlsProgram.ServerCertificate certificate = tls.certificates().get(0);
-            requireKeyOfLeaf(listener, certificate);
-            return SslContextBuilder.forServer(certificate.privateKey(), certificate.chain()).keyStoreType("JKS");
-        }
-        return SslContextBuilder.forServer(keyManagers(listener, tls));
     }
 
     private static void requireKeyOfLeaf(String listener, TlsProgram.ServerCertificate certificate) {
@@ -126,27 +181,6 @@ final class ServerTlsContexts {
         } catch (IllegalArgumentException mismatch) {
             throw new IllegalArgumentException("a server certificate of listener " + listener + " is unusable: "
                     + mismatch.getMessage(), mismatch);
-        }
-    }
-
-    private static KeyManagerFactory keyManagers(String listener, TlsProgram tls) {
-        try {
-            KeyStore keyStore = KeyStore.getInstance("JKS");
-            keyStore.load(null, null);
-            int index = 0;
-            for (TlsProgram.ServerCertificate certificate : tls.certificates()) {
-                requireKeyOfLeaf(listener, certificate);
-                keyStore.setKeyEntry("certificate-" + index++, certificate.privateKey(), NO_PASSWORD,
-                        certificate.chain().toArray(X509Certificate[]::new));
-            }
-            KeyManagerFactory factory = KeyManagerFactory.getInstance("PKIX");
-            factory.init(keyStore, NO_PASSWORD);
-            return factory;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("the server certificate of listener " + listener
-                    + " is unusable (the chain must start with the private key's certificate, each certificate followed by"
-                    + " its issuer): "
-                    + e.getMessage(), e);
         }
     }
 }

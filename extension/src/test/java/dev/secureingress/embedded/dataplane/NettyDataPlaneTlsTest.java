@@ -4,15 +4,20 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 import dev.secureingress.tls.CertificateAuthority;
+import dev.secureingress.tls.KeyAlgorithm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import static dev.secureingress.embedded.dataplane.Programs.backend;
 import static dev.secureingress.embedded.dataplane.Programs.gateway;
@@ -127,6 +132,54 @@ class NettyDataPlaneTlsTest {
             assertThat((X509Certificate) after.handshake().peerCertificates().get(0))
                     .as("and keeps the certificate it was opened with").isEqualTo(first.chain().get(0));
         }
+    }
+
+    @Test
+    void aSessionFromBeforeARotationIsNotResumed() throws IOException {
+        String name = uniqueName();
+        TlsProgram.ServerCertificate first = serverCertificate(CA, "resume.example.com");
+        TlsProgram.ServerCertificate second = serverCertificate(CA, "resume.example.com");
+        InetSocketAddress gateway = endpoint(dataPlane.program(gateway(name,
+                https("https", 443, "resume.example.com", simple(first)))), 443);
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            dataPlane.program(gateway(name, https("https", 443, "resume.example.com", simple(first))));
+            SSLContext client = TestClients.sslContext(CA.certificate(), null);
+            Consumer<SSLParameters> only = parameters -> parameters.setProtocols(new String[]{version});
+            assertThat(TestClients.handshake(gateway, "resume.example.com", client, only).get(0))
+                    .isEqualTo(first.chain().get(0));
+
+            dataPlane.program(gateway(name, https("https", 443, "resume.example.com", simple(second))));
+
+            assertThat(TestClients.handshake(gateway, "resume.example.com", client, only).get(0))
+                    .as("a client offering its " + version + " session gets the new certificate")
+                    .isEqualTo(second.chain().get(0));
+        }
+    }
+
+    @Test
+    void aRotationToAnotherKeyAlgorithmIsServedOverTls13AndTls12() throws IOException {
+        String name = uniqueName();
+        TlsProgram.ServerCertificate ecdsa = TlsProgram.ServerCertificate.of(
+                CA.issue().server("keys.example.com").keyAlgorithm(KeyAlgorithm.ECDSA_P256).build());
+        TlsProgram.ServerCertificate rsa = TlsProgram.ServerCertificate.of(
+                CA.issue().server("keys.example.com").keyAlgorithm(KeyAlgorithm.RSA_2048).build());
+        InetSocketAddress gateway = endpoint(dataPlane.program(gateway(name,
+                https("https", 443, "keys.example.com", simple(ecdsa)))), 443);
+        assertThat(servedOverTls13AndTls12(gateway, "keys.example.com")).containsOnly(ecdsa.chain().get(0));
+
+        dataPlane.program(gateway(name, https("https", 443, "keys.example.com", simple(rsa))));
+
+        assertThat(servedOverTls13AndTls12(gateway, "keys.example.com")).containsOnly(rsa.chain().get(0));
+    }
+
+    private static List<X509Certificate> servedOverTls13AndTls12(InetSocketAddress gateway, String sni)
+            throws IOException {
+        List<X509Certificate> served = new ArrayList<>();
+        for (String version : List.of("TLSv1.3", "TLSv1.2")) {
+            served.add(TestClients.handshake(gateway, sni, CA.certificate(), null,
+                    parameters -> parameters.setProtocols(new String[]{version})).get(0));
+        }
+        return served;
     }
 
     @Test

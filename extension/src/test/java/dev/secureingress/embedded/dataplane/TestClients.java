@@ -74,7 +74,12 @@ final class TestClients {
     static List<X509Certificate> handshake(InetSocketAddress gateway, String sni, X509Certificate ca,
                                            Credential clientCertificate, Consumer<SSLParameters> adjust)
             throws IOException {
-        SSLContext tls = sslContext(ca, clientCertificate);
+        return handshake(gateway, sni, sslContext(ca, clientCertificate), adjust);
+    }
+
+    /** A bare TLS handshake from {@code tls}, which may resume a session it holds from an earlier one. */
+    static List<X509Certificate> handshake(InetSocketAddress gateway, String sni, SSLContext tls,
+                                           Consumer<SSLParameters> adjust) throws IOException {
         try (SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket()) {
             socket.connect(gateway, 10_000);
             socket.setSoTimeout(10_000);
