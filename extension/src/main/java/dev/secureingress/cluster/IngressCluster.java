@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A Kubernetes cluster that runs the Gateway API and Istio's gateway controller, as tests see it.
@@ -29,6 +30,15 @@ public interface IngressCluster extends AutoCloseable {
      * @throws IllegalStateException naming the gateway and what is missing when it has no address yet
      */
     InetSocketAddress gatewayEndpoint(String namespace, String gatewayName, int listenerPort);
+
+    /**
+     * Labels to put on every object tests create in this cluster: the cluster deletes what carries them
+     * when it closes, so nothing a run created outlives it even when a test class could not clean up.
+     * Empty (the default) for clusters that vanish as a whole on {@link #close()}.
+     */
+    default Map<String, String> labels() {
+        return Map.of();
+    }
 
     /**
      * Writes backend-specific diagnostics (for example the gateway pods' logs) for the given namespace

@@ -14,14 +14,17 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Applies Kubernetes objects through fabric8 (create, or update when they exist) and remembers every
  * object it applied, so that {@link #deleteAll()} removes exactly what a test class created, newest
  * first, namespaces last. Objects without a namespace land in the default namespace given here.
- * Thread-safe.
+ * Optional labels (for example {@link dev.secureingress.cluster.IngressCluster#labels()}) are put on every
+ * object it applies. Thread-safe.
  */
 public final class IngressApplier {
 
@@ -33,11 +36,21 @@ public final class IngressApplier {
 
     private final KubernetesClient client;
     private final String defaultNamespace;
+    private final Map<String, String> labels;
     private final List<HasMetadata> applied = Collections.synchronizedList(new ArrayList<>());
 
     public IngressApplier(KubernetesClient client, String defaultNamespace) {
+        this(client, defaultNamespace, Map.of());
+    }
+
+    /**
+     * @param labels put on every object applied or created through this applier (kept when the object
+     *               has a label of the same name)
+     */
+    public IngressApplier(KubernetesClient client, String defaultNamespace, Map<String, String> labels) {
         this.client = Objects.requireNonNull(client, "client");
         this.defaultNamespace = Objects.requireNonNull(defaultNamespace, "defaultNamespace");
+        this.labels = Map.copyOf(labels);
     }
 
     /** The namespace objects without one are applied to. */
@@ -59,7 +72,7 @@ public final class IngressApplier {
 
     /** Creates the object or, when it exists, replaces it; returns what the server stored. */
     public <T extends HasMetadata> T apply(T resource) {
-        T withNamespace = inDefaultNamespace(resource);
+        T withNamespace = labelled(resource);
         T stored;
         try {
             stored = client.resource(withNamespace).createOr(NonDeletingOperation::update);
@@ -72,7 +85,7 @@ public final class IngressApplier {
 
     /** Creates the object; fails when it already exists (the way {@code kubectl create} does). */
     public <T extends HasMetadata> T create(T resource) {
-        T withNamespace = inDefaultNamespace(resource);
+        T withNamespace = labelled(resource);
         T stored;
         try {
             stored = client.resource(withNamespace).create();
@@ -172,6 +185,19 @@ public final class IngressApplier {
             resource.getMetadata().setNamespace(defaultNamespace);
         }
         return resource;
+    }
+
+    /** {@link #inDefaultNamespace} with this applier's labels added: what apply and create send. */
+    private <T extends HasMetadata> T labelled(T resource) {
+        T placed = inDefaultNamespace(resource);
+        if (!labels.isEmpty()) {
+            Map<String, String> merged = new LinkedHashMap<>(labels);
+            if (placed.getMetadata().getLabels() != null) {
+                merged.putAll(placed.getMetadata().getLabels());
+            }
+            placed.getMetadata().setLabels(merged);
+        }
+        return placed;
     }
 
     private static boolean sameObject(HasMetadata a, HasMetadata b) {

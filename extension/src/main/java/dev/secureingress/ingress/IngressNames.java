@@ -1,7 +1,10 @@
 package dev.secureingress.ingress;
 
+import dev.secureingress.tls.DnsNames;
+
 import java.security.SecureRandom;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The generated names of one test class's ingress: its namespace, its Gateway and, per host, the
@@ -19,13 +22,43 @@ public record IngressNames(String namespace, String gateway, String suffix) {
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int MAX_SLUG = 40;
 
+    /** The namespace prefix unless configured. */
+    public static final String DEFAULT_NAMESPACE_PREFIX = "si-";
+    /** The longest namespace prefix: with the slug and suffix the name stays within a DNS label's 63 characters. */
+    public static final int MAX_NAMESPACE_PREFIX = 63 - MAX_SLUG - 6;
+
     /** Names for a class, readable in {@code kubectl get ns}: {@code si-<simple-class-name>-<suffix>}. */
     public static IngressNames forOwner(String ownerName) {
+        return forOwner(DEFAULT_NAMESPACE_PREFIX, ownerName);
+    }
+
+    /**
+     * Names for a class whose namespace starts with {@code namespacePrefix}: {@code <prefix><simple-class-name>-<suffix>}.
+     *
+     * @throws IllegalArgumentException when the prefix cannot start a namespace name (see {@link #namespacePrefixProblem})
+     */
+    public static IngressNames forOwner(String namespacePrefix, String ownerName) {
+        namespacePrefixProblem(namespacePrefix).ifPresent(problem -> {
+            throw new IllegalArgumentException("namespace prefix '" + namespacePrefix + "' " + problem);
+        });
         StringBuilder suffix = new StringBuilder();
         for (int i = 0; i < 5; i++) {
             suffix.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
         }
-        return new IngressNames("si-" + slug(ownerName, MAX_SLUG) + "-" + suffix, "gateway-" + suffix, suffix.toString());
+        return new IngressNames(namespacePrefix + slug(ownerName, MAX_SLUG) + "-" + suffix, "gateway-" + suffix,
+                suffix.toString());
+    }
+
+    /**
+     * What keeps {@code prefix} from starting namespace names, or empty: it must be lower-case letters,
+     * digits and '-', start with a letter or digit, and be at most {@value #MAX_NAMESPACE_PREFIX} characters.
+     */
+    public static Optional<String> namespacePrefixProblem(String prefix) {
+        if (prefix == null || prefix.length() > MAX_NAMESPACE_PREFIX || !DnsNames.isLabel(prefix + "x")) {
+            return Optional.of("must be at most " + MAX_NAMESPACE_PREFIX + " lower-case letters, digits and '-',"
+                    + " starting with a letter or digit (e.g. si- or ci-42-)");
+        }
+        return Optional.empty();
     }
 
     /** The Secret holding the host's credential, e.g. {@code httpbin-example-com-k3x9q-credential}. */

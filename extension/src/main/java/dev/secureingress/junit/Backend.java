@@ -13,7 +13,7 @@ public enum Backend {
     K3S,
     /** An existing cluster reached through a kubeconfig. */
     KUBECONFIG,
-    /** {@link #K3S} where Docker works, else {@link #EMBEDDED}; until the k3s backend is wired in, always {@link #EMBEDDED}. */
+    /** {@link #K3S} where Testcontainers finds Docker, else {@link #EMBEDDED}; the choice and its reason are logged and reported. */
     AUTO;
 
     /** The lowercase name used in annotations and configuration parameters. */

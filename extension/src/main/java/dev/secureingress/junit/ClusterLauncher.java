@@ -1,17 +1,24 @@
 package dev.secureingress.junit;
 
 import dev.secureingress.cluster.IngressCluster;
+import dev.secureingress.cluster.k3s.DockerNotAvailableException;
+import dev.secureingress.cluster.k3s.K3sCluster;
+import dev.secureingress.cluster.kubeconfig.KubeconfigCluster;
 import dev.secureingress.embedded.EmbeddedCluster;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Starts the cluster for a backend, deciding {@link Backend#AUTO} on the way. One launched cluster is
- * shared by every test class with the same {@link #key(SecureIngressSettings) key}.
+ * Starts the cluster for a backend, deciding {@link Backend#AUTO} on the way: k3s where Testcontainers
+ * finds Docker, else embedded. One launched cluster is shared by every test class whose settings give the
+ * same {@link #key key}; the k3s backend runs one container per JVM in any case.
  */
 final class ClusterLauncher {
 
@@ -31,57 +38,99 @@ final class ClusterLauncher {
         }
     }
 
+    /** The backend to start and why: {@link Backend#AUTO} decided. */
+    record Choice(Backend backend, String reason) {
+    }
+
     private ClusterLauncher() {
     }
 
-    /** Classes whose settings give the same key share one cluster. */
-    static String key(SecureIngressSettings settings) {
-        return "secure-ingress.cluster:" + settings.backend().configName()
-                + (settings.backend() == Backend.KUBECONFIG ? ":" + Objects.toString(settings.kubeconfig(), "default") : "");
+    /**
+     * The run's cluster for these settings, from the root store, launched by the first class that needs it.
+     *
+     * @param parameters JUnit's configuration parameters (for the k3s backend's {@code secure-ingress.k3s.*})
+     */
+    static LaunchedCluster shared(ExtensionContext.Store rootStore, SecureIngressSettings settings,
+                                  Function<String, Optional<String>> parameters) {
+        Choice choice = choose(settings.backend(), K3sCluster::dockerUnavailableReason);
+        return rootStore.getOrComputeIfAbsent(key(choice.backend(), settings), key -> launch(choice, settings, parameters),
+                LaunchedCluster.class);
     }
 
-    static LaunchedCluster launch(SecureIngressSettings settings) {
-        Backend backend = settings.backend();
-        String reason = "configured";
-        if (backend == Backend.AUTO) {
-            // k3s where Docker works, once the k3s backend is wired in here; until then always embedded
-            String docker = dockerUnavailableReason();
-            backend = Backend.EMBEDDED;
-            reason = docker == null ? "auto: Docker is available, but this build starts only the embedded backend"
-                    : "auto: " + docker;
+    /**
+     * Decides {@link Backend#AUTO}: k3s when {@code dockerUnavailableReason} is empty, else embedded with
+     * that reason. Other backends stay as configured.
+     */
+    static Choice choose(Backend configured, Supplier<Optional<String>> dockerUnavailableReason) {
+        if (configured != Backend.AUTO) {
+            return new Choice(configured, "configured");
         }
-        LOG.info("Starting the {} cluster ({})", backend.configName(), reason);
+        Optional<String> noDocker = dockerUnavailableReason.get();
+        return noDocker.map(reason -> new Choice(Backend.EMBEDDED, "auto: Docker is not available (" + reason + ")"))
+                .orElseGet(() -> new Choice(Backend.K3S, "auto: Docker is available"));
+    }
+
+    /** Classes whose settings give the same key share one cluster. */
+    static String key(Backend backend, SecureIngressSettings settings) {
+        return "secure-ingress.cluster:" + backend.configName() + (backend == Backend.KUBECONFIG
+                ? ":" + Objects.toString(settings.kubeconfig(), "default") + ":" + Objects.toString(settings.kubeconfigContext(), "current")
+                + ":" + settings.namespacePrefix()
+                : "");
+    }
+
+    /**
+     * Starts the chosen backend.
+     *
+     * @throws ExtensionConfigurationException when the backend cannot run as configured (no Docker for
+     *                                         k3s, a bad {@code secure-ingress.k3s.*} value, a missing
+     *                                         kubeconfig or context), naming the fix
+     * @throws dev.secureingress.cluster.kubeconfig.MissingPrerequisitesException when the existing cluster
+     *                                         lacks the Gateway API CRDs, istiod or GatewayClass istio
+     */
+    static LaunchedCluster launch(Choice choice, SecureIngressSettings settings, Function<String, Optional<String>> parameters) {
+        LOG.info("Starting the {} cluster ({})", choice.backend().configName(), choice.reason());
         long started = System.nanoTime();
-        IngressCluster cluster = switch (backend) {
+        IngressCluster cluster = switch (choice.backend()) {
             case EMBEDDED -> EmbeddedCluster.builder().start();
-            case K3S, KUBECONFIG -> throw new org.junit.jupiter.api.extension.ExtensionConfigurationException(
-                    "backend " + backend.configName() + " is not available in this build of the extension yet; "
-                            + "use backend \"embedded\" (or \"auto\")");
-            case AUTO -> throw new IllegalStateException("AUTO is decided above");
+            case K3S -> startK3s(settings, parameters);
+            case KUBECONFIG -> connectKubeconfig(settings);
+            case AUTO -> throw new IllegalStateException("AUTO is decided by choose()");
         };
         long millis = (System.nanoTime() - started) / 1_000_000;
-        LaunchedCluster launched = new LaunchedCluster(cluster, backend, reason, millis);
+        LaunchedCluster launched = new LaunchedCluster(cluster, choice.backend(), choice.reason(), millis);
         LOG.info("Cluster ready: {}", launched.describe());
         return launched;
     }
 
-    /**
-     * Why Docker cannot be used, or {@code null} when it can. Cheap checks first (no {@code DOCKER_HOST},
-     * no socket), then Testcontainers' own detection.
-     */
-    static String dockerUnavailableReason() {
-        String dockerHost = System.getenv("DOCKER_HOST");
-        boolean socket = Files.exists(Path.of("/var/run/docker.sock"))
-                || Files.exists(Path.of(System.getProperty("user.home"), ".docker/run/docker.sock"));
-        boolean testcontainersConfig = Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
-        if ((dockerHost == null || dockerHost.isBlank()) && !socket && !testcontainersConfig) {
-            return "no Docker engine found (no DOCKER_HOST, no /var/run/docker.sock)";
+    private static K3sCluster startK3s(SecureIngressSettings settings, Function<String, Optional<String>> parameters) {
+        K3sCluster.Builder builder;
+        try {
+            builder = K3sCluster.builder()
+                    .withReadinessTimeout(settings.startupTimeout())
+                    .withConfiguration(key -> parameters.apply(key).filter(value -> !value.isBlank()).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("backend k3s: " + e.getMessage()
+                    + " (configuration parameters secure-ingress.k3s.*, see the README's k3s section)", e);
         }
         try {
-            return org.testcontainers.DockerClientFactory.instance().isDockerAvailable()
-                    ? null : "Testcontainers cannot reach a Docker engine";
-        } catch (RuntimeException | LinkageError e) {
-            return "Docker check failed: " + e.getMessage();
+            return builder.startShared();
+        } catch (DockerNotAvailableException e) {
+            throw new ExtensionConfigurationException(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("backend k3s: " + e.getMessage(), e);
+        }
+    }
+
+    private static KubeconfigCluster connectKubeconfig(SecureIngressSettings settings) {
+        try {
+            return KubeconfigCluster.builder()
+                    .kubeconfig(settings.kubeconfig())
+                    .context(settings.kubeconfigContext())
+                    .namespacePrefix(settings.namespacePrefix())
+                    .start();
+        } catch (IllegalArgumentException e) {
+            throw new ExtensionConfigurationException("backend kubeconfig: " + e.getMessage()
+                    + " (configuration parameters " + SettingsResolver.KUBECONFIG + ", " + SettingsResolver.KUBECONFIG_CONTEXT + ")", e);
         }
     }
 }

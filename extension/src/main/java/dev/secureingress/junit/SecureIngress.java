@@ -80,7 +80,8 @@ public final class SecureIngress {
         this.cluster = cluster;
         this.settings = settings;
         this.names = names;
-        this.applier = new IngressApplier(cluster.client(), names.namespace());
+        // a kept class's objects do not carry the cluster's cleanup labels, so closing the cluster leaves them too
+        this.applier = new IngressApplier(cluster.client(), names.namespace(), settings.keep() ? Map.of() : cluster.labels());
         this.readiness = new IngressReadiness(cluster.client(), settings.readyTimeout());
         this.plan = new IngressPlan(names, settings.hosts());
     }

@@ -60,12 +60,11 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
         }
         SecureIngressSettings settings = new SettingsResolver(annotation.get(), testClass.getSimpleName(),
                 testClass.getClassLoader(), context::getConfigurationParameter).resolve();
-        ClusterLauncher.LaunchedCluster launched = context.getRoot().getStore(STORE)
-                .getOrComputeIfAbsent(ClusterLauncher.key(settings), key -> ClusterLauncher.launch(settings),
-                        ClusterLauncher.LaunchedCluster.class);
+        ClusterLauncher.LaunchedCluster launched = ClusterLauncher.shared(context.getRoot().getStore(STORE), settings,
+                context::getConfigurationParameter);
         context.publishReportEntry("secure-ingress.backend", launched.describe());
 
-        IngressNames names = IngressNames.forOwner(testClass.getSimpleName());
+        IngressNames names = IngressNames.forOwner(settings.namespacePrefix(), testClass.getSimpleName());
         SecureIngress ingress = new SecureIngress(launched.cluster(), settings, names);
         context.getStore(STORE).put(INGRESS_KEY, new ClassIngress(ingress));
         try {
@@ -180,7 +179,8 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
         @Override
         public void close() {
             if (ingress.settings().keep()) {
-                LOG.info("Keeping namespace {} and everything in it (secure-ingress.keep=true)", ingress.namespace());
+                LOG.info("Keeping namespace {} and everything in it (secure-ingress.keep=true); remove it with: kubectl delete"
+                        + " namespace {}", ingress.namespace(), ingress.namespace());
                 return;
             }
             ingress.tearDown();

@@ -15,6 +15,9 @@ import java.util.List;
  * @param backend        the backend as configured ({@link Backend#AUTO} not yet decided)
  * @param kubeconfig     the kubeconfig for {@link Backend#KUBECONFIG}; {@code null} means the usual lookup
  *                       ({@code KUBECONFIG}, {@code ~/.kube/config})
+ * @param kubeconfigContext the kubeconfig context for {@link Backend#KUBECONFIG}; {@code null} means its
+ *                       current context
+ * @param namespacePrefix how the names of the namespaces test classes get begin ({@code si-} unless set)
  * @param fixtures       sample apps to deploy, each once
  * @param keyAlgorithm   of generated CAs and leaves
  * @param startupTimeout cluster and fixtures
@@ -26,7 +29,8 @@ import java.util.List;
  * @param diagnosticsDir where failure dumps go ({@code secure-ingress.diagnostics-dir},
  *                       default {@code target/secure-ingress})
  */
-public record SecureIngressSettings(Backend backend, Path kubeconfig, List<Fixture> fixtures, KeyAlgorithm keyAlgorithm,
+public record SecureIngressSettings(Backend backend, Path kubeconfig, String kubeconfigContext, String namespacePrefix,
+                                    List<Fixture> fixtures, KeyAlgorithm keyAlgorithm,
                                     Duration startupTimeout, Duration readyTimeout, Duration requestTimeout,
                                     boolean keep, List<HostSpec> hosts, List<String> manifests, Path diagnosticsDir) {
 

@@ -2,6 +2,7 @@ package dev.secureingress.junit;
 
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.ingress.HostSpec;
+import dev.secureingress.ingress.IngressNames;
 import dev.secureingress.ingress.IngressPlaceholders;
 import dev.secureingress.ingress.IngressPlan;
 import dev.secureingress.ingress.ManifestTemplate;
@@ -31,6 +32,8 @@ final class SettingsResolver {
     static final String PREFIX = "secure-ingress.";
     static final String BACKEND = PREFIX + "backend";
     static final String KUBECONFIG = PREFIX + "kubeconfig";
+    static final String KUBECONFIG_CONTEXT = PREFIX + "kubeconfig-context";
+    static final String NAMESPACE_PREFIX = PREFIX + "namespace-prefix";
     static final String FIXTURES = PREFIX + "fixtures";
     static final String KEY_ALGORITHM = PREFIX + "key-algorithm";
     static final String STARTUP_TIMEOUT = PREFIX + "startup-timeout";
@@ -74,9 +77,21 @@ final class SettingsResolver {
         Boolean keep = setting("keep", annotation.keep(), KEEP, "false", "true or false", SettingsResolver::bool);
         List<Fixture> fixtures = fixtures();
         Path kubeconfig = parameters.apply(KUBECONFIG).filter(s -> !s.isBlank()).map(Path::of).orElse(null);
+        String context = parameters.apply(KUBECONFIG_CONTEXT).filter(s -> !s.isBlank()).map(String::trim).orElse(null);
+        String namespacePrefix = namespacePrefix();
         Path diagnostics = Path.of(parameters.apply(DIAGNOSTICS_DIR).filter(s -> !s.isBlank()).orElse("target/secure-ingress"));
-        return new SecureIngressSettings(backend, kubeconfig, fixtures, keyAlgorithm, startup, ready, request, keep,
+        return new SecureIngressSettings(backend, kubeconfig, context, namespacePrefix, fixtures, keyAlgorithm, startup, ready, request, keep,
                 hosts(), manifests(), diagnostics);
+    }
+
+    /** The prefix of the class namespaces' names; see {@link IngressNames#namespacePrefixProblem}. */
+    private String namespacePrefix() {
+        String prefix = parameters.apply(NAMESPACE_PREFIX).map(String::trim).orElse(IngressNames.DEFAULT_NAMESPACE_PREFIX);
+        IngressNames.namespacePrefixProblem(prefix).ifPresent(problem -> {
+            throw new ExtensionConfigurationException("configuration parameter " + NAMESPACE_PREFIX + "=" + prefix
+                    + " is invalid: it " + problem);
+        });
+        return prefix;
     }
 
     /** The manifest locations, each loaded and its placeholders checked now, before any cluster starts. */

@@ -33,6 +33,26 @@ class IngressApplierTest {
     }
 
     @Test
+    void putsItsLabelsOnEverythingItAppliesKeepingTheObjectsOwn() {
+        IngressApplier applier = new IngressApplier(client, "si-apply-6", java.util.Map.of("secure-ingress.dev/run", "r1",
+                "tier", "from-applier"));
+        applier.createNamespace("si-apply-6", "IngressApplierTest");
+        ConfigMap own = configMap("labelled", "1");
+        own.getMetadata().setLabels(java.util.Map.of("tier", "own"));
+        applier.apply(own);
+        applier.create(configMap("created", "1"));
+
+        assertThat(client.namespaces().withName("si-apply-6").get().getMetadata().getLabels())
+                .containsEntry("secure-ingress.dev/run", "r1")
+                .containsEntry(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE);
+        assertThat(client.configMaps().inNamespace("si-apply-6").withName("labelled").get().getMetadata().getLabels())
+                .containsEntry("secure-ingress.dev/run", "r1")
+                .containsEntry("tier", "own");
+        assertThat(client.configMaps().inNamespace("si-apply-6").withName("created").get().getMetadata().getLabels())
+                .containsEntry("secure-ingress.dev/run", "r1");
+    }
+
+    @Test
     void createFailsWhenTheObjectExists() {
         IngressApplier applier = new IngressApplier(client, "si-apply-2");
         applier.create(configMap("once", "1"));

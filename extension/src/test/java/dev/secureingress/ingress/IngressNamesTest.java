@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class IngressNamesTest {
 
@@ -26,6 +27,16 @@ class IngressNamesTest {
     void longOwnerNamesStayWithinALabel() {
         IngressNames names = IngressNames.forOwner("Outer$AVeryLongNestedTestClassNameThatKeepsGoingAndGoingForeverAndEver");
         assertThat(names.namespace()).matches(DNS_LABEL).hasSizeLessThanOrEqualTo(63);
+    }
+
+    @Test
+    void theNamespacePrefixIsConfigurableAndChecked() {
+        IngressNames names = IngressNames.forOwner("ci-42-", "Outer$AVeryLongNestedTestClassNameThatKeepsGoingAndGoingForeverAndEver");
+        assertThat(names.namespace()).startsWith("ci-42-outer-avery-long-").matches(DNS_LABEL).hasSizeLessThanOrEqualTo(63);
+        assertThat(IngressNames.forOwner("abcdefghijklmnopq", "x").namespace()).hasSize(17 + 1 + 6);
+        assertThatThrownBy(() -> IngressNames.forOwner("abcdefghijklmnopqr", "x"))
+                .hasMessageContaining("namespace prefix 'abcdefghijklmnopqr' must be at most 17 lower-case letters");
+        assertThatThrownBy(() -> IngressNames.forOwner("-si", "x")).hasMessageContaining("starting with a letter or digit");
     }
 
     @Test

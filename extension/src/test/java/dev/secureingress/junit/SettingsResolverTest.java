@@ -70,6 +70,9 @@ class SettingsResolverTest {
         assertThat(settings.fixtures()).isEmpty();
         assertThat(settings.hosts()).isEmpty();
         assertThat(settings.diagnosticsDir()).hasToString("target/secure-ingress");
+        assertThat(settings.kubeconfig()).isNull();
+        assertThat(settings.kubeconfigContext()).isNull();
+        assertThat(settings.namespacePrefix()).isEqualTo("si-");
     }
 
     @Test
@@ -80,6 +83,9 @@ class SettingsResolverTest {
         parameters.put("secure-ingress.keep", "true");
         parameters.put("secure-ingress.fixtures", "httpbin, helloworld-v2");
         parameters.put("secure-ingress.diagnostics-dir", "build/dumps");
+        parameters.put("secure-ingress.kubeconfig", "ci/kubeconfig");
+        parameters.put("secure-ingress.kubeconfig-context", "staging");
+        parameters.put("secure-ingress.namespace-prefix", "ci-42-");
 
         SecureIngressSettings settings = resolve(Defaults.class);
 
@@ -89,6 +95,19 @@ class SettingsResolverTest {
         assertThat(settings.keep()).isTrue();
         assertThat(settings.fixtures()).containsExactly(Fixture.HTTPBIN, Fixture.HELLOWORLD_V2);
         assertThat(settings.diagnosticsDir()).hasToString("build/dumps");
+        assertThat(settings.kubeconfig()).hasToString("ci/kubeconfig");
+        assertThat(settings.kubeconfigContext()).isEqualTo("staging");
+        assertThat(settings.namespacePrefix()).isEqualTo("ci-42-");
+    }
+
+    @Test
+    void aNamespacePrefixThatCannotStartANamespaceNameIsRefused() {
+        parameters.put("secure-ingress.namespace-prefix", "CI_");
+
+        assertThatThrownBy(() -> resolve(Defaults.class))
+                .isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessage("configuration parameter secure-ingress.namespace-prefix=CI_ is invalid: it must be at most 17"
+                        + " lower-case letters, digits and '-', starting with a letter or digit (e.g. si- or ci-42-)");
     }
 
     @Test

@@ -13,6 +13,12 @@ public class DockerNotAvailableException extends IllegalStateException {
         super(message(reason), reason);
     }
 
+    /** The first line of what Testcontainers reported, or a generic reason when it said nothing. */
+    static String reasonOf(Throwable reason) {
+        return reason == null || reason.getMessage() == null || reason.getMessage().isBlank()
+                ? "Testcontainers found no Docker engine" : firstLine(reason.getMessage());
+    }
+
     private static String message(Throwable reason) {
         return "The k3s backend needs a Docker engine, and Testcontainers found none"
                 + (reason == null || reason.getMessage() == null ? "" : " (" + firstLine(reason.getMessage()) + ")")

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -56,6 +57,8 @@ public final class K3sCluster implements IngressCluster {
     private static final Object SHARED_LOCK = new Object();
     private static K3sCluster shared;
     private static String sharedSettings;
+    /** Testcontainers' Docker detection, once per JVM ({@code null} until it ran). */
+    private static Optional<Throwable> dockerDetection;
 
     private final Settings settings;
     private final K3sContainer container;
@@ -333,8 +336,8 @@ public final class K3sCluster implements IngressCluster {
          */
         public K3sCluster start() {
             Settings settings = settings();
-            K3sInstallPlan plan = K3sInstallPlan.create(settings.istio(), settings.crds(), settings.timeout());
             requireDocker();
+            K3sInstallPlan plan = K3sInstallPlan.create(settings.istio(), settings.crds(), settings.timeout());
             return boot(settings, plan);
         }
 
@@ -353,8 +356,8 @@ public final class K3sCluster implements IngressCluster {
                     }
                     return shared;
                 }
-                K3sInstallPlan plan = K3sInstallPlan.create(settings.istio(), settings.crds(), settings.timeout());
                 requireDocker();
+                K3sInstallPlan plan = K3sInstallPlan.create(settings.istio(), settings.crds(), settings.timeout());
                 shared = boot(settings, plan);
                 sharedSettings = settings.describe();
                 return shared;
@@ -413,18 +416,42 @@ public final class K3sCluster implements IngressCluster {
     }
 
     /**
-     * Fails with {@link DockerNotAvailableException} unless Testcontainers finds a Docker engine.
+     * Why this JVM cannot run k3s, as Testcontainers' Docker detection sees it (environment,
+     * {@code ~/.testcontainers.properties}, the usual sockets); empty when a Docker engine answers. The
+     * detection runs once per JVM; later calls return its result.
+     */
+    public static Optional<String> dockerUnavailableReason() {
+        return dockerProblem().map(DockerNotAvailableException::reasonOf);
+    }
+
+    /**
+     * Fails with {@link DockerNotAvailableException} unless Testcontainers finds a Docker engine; called
+     * before anything is downloaded, so a missing engine is the first thing reported.
      */
     static void requireDocker() {
-        Throwable reason = null;
+        Optional<Throwable> problem = dockerProblem();
+        if (problem.isPresent()) {
+            throw new DockerNotAvailableException(problem.get());
+        }
+    }
+
+    /** Empty when Docker works, else what Testcontainers reported (its own exception, or a description). */
+    private static synchronized Optional<Throwable> dockerProblem() {
+        if (dockerDetection == null) {
+            dockerDetection = detectDocker();
+        }
+        return dockerDetection;
+    }
+
+    private static Optional<Throwable> detectDocker() {
         try {
             if (DockerClientFactory.instance().isDockerAvailable()) {
-                return;
+                return Optional.empty();
             }
-            DockerClientFactory.instance().client();
-        } catch (Throwable t) {
-            reason = t;
+            DockerClientFactory.instance().client(); // throws with Testcontainers' account of what it tried
+            return Optional.of(new IllegalStateException("Testcontainers cannot reach a Docker engine"));
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.of(e);
         }
-        throw new DockerNotAvailableException(reason);
     }
 }

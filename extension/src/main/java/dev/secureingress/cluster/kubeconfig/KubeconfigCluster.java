@@ -1,6 +1,7 @@
 package dev.secureingress.cluster.kubeconfig;
 
 import dev.secureingress.ingress.IngressApplier;
+import dev.secureingress.ingress.IngressNames;
 import dev.secureingress.cluster.ConditionReport;
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.cluster.k3s.GatewayDiagnostics;
@@ -63,8 +64,8 @@ import java.util.regex.Pattern;
  *
  * <p>Gateways are reached at their status address when the test JVM can connect to it, else through a
  * port-forward to a gateway pod. Everything this class creates carries {@link #labels()} and is deleted
- * by {@link #close()}: the namespaces from {@link #createNamespace}, and any Secret, ConfigMap, Service,
- * Deployment, Gateway, HTTPRoute or ReferenceGrant labelled with this run's id.
+ * by {@link #close()}: the namespaces from {@link #createNamespace} or labelled with this run's id, and any
+ * Secret, ConfigMap, Service, Deployment, Gateway, HTTPRoute or ReferenceGrant labelled with it.
  */
 public final class KubeconfigCluster implements IngressCluster {
 
@@ -118,6 +119,7 @@ public final class KubeconfigCluster implements IngressCluster {
     }
 
     /** The labels to put on everything the tests create, so that {@link #close()} finds and deletes it. */
+    @Override
     public Map<String, String> labels() {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE);
@@ -204,6 +206,7 @@ public final class KubeconfigCluster implements IngressCluster {
                 }
                 createdNamespaces.clear();
             }
+            client.namespaces().withLabel(RUN_LABEL, runId).delete();
         } catch (KubernetesClientException e) {
             LOG.warn("Cleaning up run {} in {} failed: {}; delete leftovers with: kubectl delete ns,secret,cm,svc,deploy,"
                     + "gateway,httproute,referencegrant -A -l {}={}", runId, describedAs, e.getMessage(), RUN_LABEL, runId);
@@ -379,10 +382,9 @@ public final class KubeconfigCluster implements IngressCluster {
 
         /** Prefix of the namespaces {@link #createNamespace} creates; {@code secure-ingress-} unless set. */
         public Builder namespacePrefix(String prefix) {
-            if (!prefix.isEmpty() && !prefix.matches("[a-z0-9]([-a-z0-9]*)?")) {
-                throw new IllegalArgumentException("namespace prefix '" + prefix
-                        + "' must be lower-case letters, digits and '-', starting with a letter or digit");
-            }
+            IngressNames.namespacePrefixProblem(prefix).ifPresent(problem -> {
+                throw new IllegalArgumentException("namespace prefix '" + prefix + "' " + problem);
+            });
             this.namespacePrefix = prefix;
             return this;
         }

@@ -117,10 +117,14 @@ class KubeconfigClusterTest {
                 KubeconfigCluster.RUN_LABEL, "another-run"));
         admin.resource(ours).create();
         admin.resource(theirs).create();
+        admin.resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("si-labelled")
+                .addToLabels(cluster.labels()).endMetadata().build()).create();
 
         cluster.close();
 
         assertThat(admin.namespaces().withName(namespace).get()).isNull();
+        assertThat(admin.namespaces().withName("si-labelled").get()).as("a namespace someone else created with the labels")
+                .isNull();
         assertThat(admin.secrets().inNamespace("istio-system").withName("httpbin-credential").get()).isNull();
         assertThat(admin.secrets().inNamespace("istio-system").withName("someone-elses").get())
                 .as("another run's resources stay").isNotNull();
