@@ -5,7 +5,6 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -103,15 +102,21 @@ class NettyDataPlanePortsTest {
             String name = uniqueName();
             ProgrammedGateway programmed = dataPlane.program(gateway(name, http("http", 80, null)));
             InetSocketAddress bound = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(80));
-            try (Socket open = new Socket(bound.getAddress(), bound.getPort())) {
-                assertThat(open.isConnected()).isTrue();
+            // probed by binding, not connecting: a connection would hold the port after the listener closes
+            try (java.net.ServerSocket whileServed = new java.net.ServerSocket()) {
+                whileServed.setReuseAddress(true);
+                assertThatThrownBy(() -> whileServed.bind(bound)).isInstanceOf(java.net.BindException.class);
             }
 
             dataPlane.remove("istio-system", name);
 
             assertThat(dataPlane.programmed("istio-system", name)).isEmpty();
-            assertThatThrownBy(() -> new Socket(bound.getAddress(), bound.getPort()).close())
-                    .isInstanceOf(ConnectException.class);
+            // the address and port can be bound again only once the gateway's listening socket is closed
+            try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+                again.setReuseAddress(true);
+                again.bind(bound);
+                assertThat(again.getLocalPort()).isEqualTo(bound.getPort());
+            }
         } finally {
             dataPlane.close();
         }
