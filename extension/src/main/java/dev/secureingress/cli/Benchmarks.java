@@ -1,7 +1,7 @@
 package dev.secureingress.cli;
 
+import dev.secureingress.embedded.RotationBenchmark;
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
-import dev.secureingress.embedded.dataplane.RotationBenchmark;
 import dev.secureingress.embedded.workload.WorkloadBenchmark;
 import dev.secureingress.embedded.gateway.GatewayControllerBenchmark;
 import dev.secureingress.junit.SuiteBenchmark;

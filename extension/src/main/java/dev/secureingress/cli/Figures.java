@@ -42,6 +42,11 @@ public final class Figures {
         return repetitions;
     }
 
+    /** How many untimed warm-up runs a benchmark makes that wants {@code wanted}: none when warm-up is off. */
+    public int warmups(int wanted) {
+        return warmUp ? wanted : 0;
+    }
+
     /** Prints {@code name: value unit}. */
     public void report(String name, double value, String unit) {
         out.println(name + ": " + format(value) + " " + unit);

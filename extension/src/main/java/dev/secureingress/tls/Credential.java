@@ -1,9 +1,7 @@
 package dev.secureingress.tls;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,23 +174,9 @@ public final class Credential {
         }
     }
 
-    /** Proves the key belongs to the certificate by signing with one and verifying with the other. */
+    /** Checks that the key belongs to the certificate's public key (see {@link MatchingKeys}). */
     static void requireMatchingKey(X509Certificate certificate, PrivateKey key, String what) {
-        boolean matches;
-        try {
-            String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-            byte[] probe = "secure-ingress key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(certificate.getPublicKey());
-            verifier.update(probe);
-            matches = verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            matches = false;
-        }
+        boolean matches = MatchingKeys.belong(key, certificate.getPublicKey());
         if (!matches) {
             throw new IllegalArgumentException(what + " (" + key.getAlgorithm() + ") does not belong to the "
                     + "certificate " + DistinguishedNames.display(certificate.getSubjectX500Principal())

@@ -2,6 +2,7 @@ package dev.secureingress.embedded.dataplane;
 
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
+import dev.secureingress.cli.LatencySamples;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
 import io.netty.handler.ssl.OpenSsl;

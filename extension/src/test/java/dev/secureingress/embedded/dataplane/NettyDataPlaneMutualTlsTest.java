@@ -91,6 +91,23 @@ class NettyDataPlaneMutualTlsTest {
     }
 
     @Test
+    void aSwappedClientCaAndARotatedServerCertificateApplyToTheNextHandshake() throws IOException {
+        String name = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+        TlsProgram.ServerCertificate rotated = serverCertificate(CA, "httpbin.example.com");
+        dataPlane.program(gateway(name, https("https", 443, "httpbin.example.com", new TlsProgram(
+                List.of(serverCertificate(CA, "httpbin.example.com")), TlsProgram.TerminateMode.MUTUAL,
+                List.of(CA.certificate())))));
+        ProgrammedGateway programmed = dataPlane.program(gateway(name, https("https", 443, "httpbin.example.com",
+                new TlsProgram(List.of(rotated), TlsProgram.TerminateMode.MUTUAL, List.of(FOREIGN.certificate())))));
+        InetSocketAddress gateway = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(443));
+
+        assertThat(TestClients.handshake(gateway, "httpbin.example.com", CA.certificate(), FOREIGN_CLIENT).get(0))
+                .isEqualTo(rotated.chain().get(0));
+        assertThatThrownBy(() -> TestClients.handshake(gateway, "httpbin.example.com", CA.certificate(), CLIENT))
+                .as("the client CA swapped out").isInstanceOf(IOException.class);
+    }
+
+    @Test
     void mutualWithoutClientCasIsRejectedWhenProgrammed() {
         TlsProgram tls = new TlsProgram(List.of(serverCertificate(CA, "httpbin.example.com")),
                 TlsProgram.TerminateMode.MUTUAL, List.of());

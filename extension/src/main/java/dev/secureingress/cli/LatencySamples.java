@@ -1,32 +1,35 @@
-package dev.secureingress.embedded.dataplane;
+package dev.secureingress.cli;
 
 import java.util.Arrays;
 
 /** Durations collected by a benchmark, with nearest-rank percentiles. Not thread-safe. */
-final class LatencySamples {
+public final class LatencySamples {
 
     private long[] nanos = new long[1024];
     private int size;
 
-    void add(long durationNanos) {
+    /** Adds one duration. */
+    public void add(long durationNanos) {
         if (size == nanos.length) {
             nanos = Arrays.copyOf(nanos, size * 2);
         }
         nanos[size++] = durationNanos;
     }
 
-    void addAll(LatencySamples other) {
+    /** Adds every duration of {@code other}. */
+    public void addAll(LatencySamples other) {
         for (int i = 0; i < other.size; i++) {
             add(other.nanos[i]);
         }
     }
 
-    int size() {
+    /** How many durations were added. */
+    public int size() {
         return size;
     }
 
     /** The nearest-rank percentile in milliseconds, e.g. {@code percentileMillis(99)}. */
-    double percentileMillis(double percentile) {
+    public double percentileMillis(double percentile) {
         if (size == 0) {
             throw new IllegalStateException("no samples");
         }
