@@ -88,7 +88,9 @@ final class ClusterLauncher {
      *                                         lacks the Gateway API CRDs, istiod or GatewayClass istio
      */
     static LaunchedCluster launch(Choice choice, SecureIngressSettings settings, Function<String, Optional<String>> parameters) {
-        LOG.info("Starting the {} cluster ({})", choice.backend().configName(), choice.reason());
+        LOG.info("Starting the {} cluster ({}){}", choice.backend().configName(), choice.reason(),
+                choice.reason().startsWith("auto: Docker is not available")
+                        ? "; an error logged by Testcontainers' Docker detection only means that" : "");
         long started = System.nanoTime();
         IngressCluster cluster = switch (choice.backend()) {
             case EMBEDDED -> EmbeddedCluster.builder().start();

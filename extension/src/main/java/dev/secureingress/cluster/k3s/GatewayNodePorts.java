@@ -3,6 +3,8 @@ package dev.secureingress.cluster.k3s;
 import dev.secureingress.ingress.IngressApplier;
 import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -23,6 +25,7 @@ import java.util.Set;
  * {@code gw-istio} Service Istio creates, with the same pod selector and one port per listener port
  * (same {@code port} and {@code targetPort} as Istio's Service, {@code nodePort} from the pool). An own
  * Service rather than a patched {@code gw-istio}: Istio reconciles its Service and would undo the change.
+ * It has the owner of Istio's Service (the Gateway), so it goes when the Gateway goes.
  */
 public final class GatewayNodePorts {
 
@@ -60,6 +63,17 @@ public final class GatewayNodePorts {
 
         String name = serviceName(gatewayName);
         Service own = client.services().inNamespace(namespace).withName(name).get();
+        if (own != null && !sameOwners(own, istioService)) {
+            // left from an earlier Gateway of that name (garbage collection not done yet): start afresh
+            client.services().inNamespace(namespace).withName(name).delete();
+            BoundedWait.<Boolean>forState("Service " + namespace + "/" + name + " of an earlier Gateway " + gatewayName
+                            + " to be deleted")
+                    .atMost(timeout)
+                    .pollEvery(Duration.ofMillis(100))
+                    .describedBy(present -> present ? "still present" : "gone")
+                    .until(() -> client.services().inNamespace(namespace).withName(name).get() != null, present -> !present);
+            own = null;
+        }
         if (own != null) {
             for (ServicePort port : own.getSpec().getPorts()) {
                 if (Objects.equals(port.getPort(), listenerPort) && port.getNodePort() != null) {
@@ -82,6 +96,7 @@ public final class GatewayNodePorts {
                     .withNamespace(namespace)
                     .addToLabels(IngressApplier.MANAGED_BY_LABEL, IngressApplier.MANAGED_BY_VALUE)
                     .addToLabels("gateway.networking.k8s.io/gateway-name", gatewayName)
+                    .withOwnerReferences(ownersOf(istioService))
                     .endMetadata()
                     .withNewSpec()
                     .withType("NodePort")
@@ -94,6 +109,30 @@ public final class GatewayNodePorts {
                     .edit(service -> new ServiceBuilder(service).editSpec().addToPorts(added).endSpec().build());
         }
         return nodePort;
+    }
+
+    /**
+     * Istio's Service is owned by its Gateway; the NodePort Service gets the same owner, so that the
+     * cluster deletes it with the Gateway and its node port returns to the pool.
+     */
+    private static List<OwnerReference> ownersOf(Service istioService) {
+        List<OwnerReference> owners = istioService.getMetadata().getOwnerReferences();
+        return owners == null ? List.of() : owners.stream()
+                .map(owner -> new OwnerReferenceBuilder(owner).withController(false).withBlockOwnerDeletion(false).build())
+                .toList();
+    }
+
+    private static boolean sameOwners(Service own, Service istioService) {
+        return uids(own).equals(uids(istioService));
+    }
+
+    private static Set<String> uids(Service service) {
+        List<OwnerReference> owners = service.getMetadata().getOwnerReferences();
+        Set<String> uids = new HashSet<>();
+        if (owners != null) {
+            owners.forEach(owner -> uids.add(owner.getUid()));
+        }
+        return uids;
     }
 
     /** Name of the NodePort Service kept for a gateway. */

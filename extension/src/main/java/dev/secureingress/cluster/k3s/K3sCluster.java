@@ -2,6 +2,7 @@ package dev.secureingress.cluster.k3s;
 
 import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.ingress.IngressReadiness;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -100,16 +101,23 @@ public final class K3sCluster implements IngressCluster {
     /**
      * Waits until the gateway's Deployment ({@code <gateway>-istio}) is Available and the Gateway and its
      * listeners are Programmed, then returns the host address and published port of the NodePort that forwards to the
-     * listener port.
+     * listener port. Remembered per Gateway (by uid): a Gateway deleted and created again is looked up afresh.
      */
     @Override
     public InetSocketAddress gatewayEndpoint(String namespace, String gatewayName, int listenerPort) {
-        return endpoints.computeIfAbsent(namespace + "/" + gatewayName + ":" + listenerPort, key -> {
-            ReadinessChecks.deploymentAvailable(namespace, gatewayName + "-istio", settings.timeout()).run(client);
-            new IngressReadiness(client, settings.timeout()).awaitGateway(namespace, gatewayName);
-            int nodePort = nodePorts.nodePortFor(namespace, gatewayName, listenerPort);
-            return new InetSocketAddress(container.getHost(), container.getMappedPort(nodePort));
-        });
+        Gateway gateway = client.resources(Gateway.class).inNamespace(namespace).withName(gatewayName).get();
+        if (gateway == null) {
+            return lookUpEndpoint(namespace, gatewayName, listenerPort); // waits for it to appear
+        }
+        return endpoints.computeIfAbsent(namespace + "/" + gatewayName + ":" + listenerPort + "@" + gateway.getMetadata().getUid(),
+                key -> lookUpEndpoint(namespace, gatewayName, listenerPort));
+    }
+
+    private InetSocketAddress lookUpEndpoint(String namespace, String gatewayName, int listenerPort) {
+        ReadinessChecks.deploymentAvailable(namespace, gatewayName + "-istio", settings.timeout()).run(client);
+        new IngressReadiness(client, settings.timeout()).awaitGateway(namespace, gatewayName);
+        int nodePort = nodePorts.nodePortFor(namespace, gatewayName, listenerPort);
+        return new InetSocketAddress(container.getHost(), container.getMappedPort(nodePort));
     }
 
     /** Writes the gateway pods' logs in {@code namespace} and istiod's logs. */

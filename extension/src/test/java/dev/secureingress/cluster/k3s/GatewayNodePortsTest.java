@@ -61,6 +61,29 @@ class GatewayNodePortsTest {
     }
 
     @Test
+    void theNodePortServiceBelongsToTheGatewayAndIsReplacedWhenTheGatewayIsNew() {
+        String namespace = namespace();
+        client.resource(istioService(namespace, "owned", "uid-1", 443)).create();
+        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31300, 2), Duration.ofSeconds(5));
+
+        assertThat(nodePorts.nodePortFor(namespace, "owned", 443)).isEqualTo(31300);
+        Service own = client.services().inNamespace(namespace).withName("owned-node-ports").get();
+        assertThat(own.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+            assertThat(owner.getKind()).isEqualTo("Gateway");
+            assertThat(owner.getName()).isEqualTo("owned");
+            assertThat(owner.getUid()).isEqualTo("uid-1");
+        });
+
+        // the Gateway was deleted and created again; a cluster without garbage collection kept the old Service
+        client.services().inNamespace(namespace).withName("owned-istio").delete();
+        client.resource(istioService(namespace, "owned", "uid-2", 443, 80)).create();
+        assertThat(nodePorts.nodePortFor(namespace, "owned", 80)).as("the old Service's node port is free again").isEqualTo(31300);
+        Service replaced = client.services().inNamespace(namespace).withName("owned-node-ports").get();
+        assertThat(replaced.getMetadata().getOwnerReferences()).extracting(o -> o.getUid()).containsExactly("uid-2");
+        assertThat(replaced.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(80);
+    }
+
+    @Test
     void skipsNodePortsTakenByOtherServicesAndSaysWhenThePoolIsUsedUp() {
         String namespace = namespace();
         istioService(namespace, "first", 443);
@@ -105,12 +128,23 @@ class GatewayNodePortsTest {
 
     /** The Service Istio creates for a Gateway: listener ports, target ports 8000 above them. */
     private static void istioService(String namespace, String gateway, int... listenerPorts) {
+        client.resource(istioService(namespace, gateway, null, listenerPorts)).create();
+    }
+
+    /** ... owned by Gateway {@code gateway} with uid {@code gatewayUid} (unless null), as Istio does. */
+    private static Service istioService(String namespace, String gateway, String gatewayUid, int... listenerPorts) {
         List<ServicePort> ports = java.util.Arrays.stream(listenerPorts)
                 .mapToObj(p -> new io.fabric8.kubernetes.api.model.ServicePortBuilder().withName("p" + p).withPort(p)
                         .withTargetPort(new IntOrString(p + 8000)).build())
                 .toList();
-        client.resource(new ServiceBuilder().withNewMetadata().withName(gateway + "-istio").withNamespace(namespace).endMetadata()
+        ServiceBuilder service = new ServiceBuilder().withNewMetadata().withName(gateway + "-istio").withNamespace(namespace)
+                .endMetadata()
                 .withNewSpec().withType("ClusterIP").addToSelector("gateway.networking.k8s.io/gateway-name", gateway)
-                .withPorts(ports).endSpec().build()).create();
+                .withPorts(ports).endSpec();
+        if (gatewayUid != null) {
+            service.editMetadata().addNewOwnerReference().withApiVersion("gateway.networking.k8s.io/v1").withKind("Gateway")
+                    .withName(gateway).withUid(gatewayUid).withController(true).endOwnerReference().endMetadata();
+        }
+        return service.build();
     }
 }
