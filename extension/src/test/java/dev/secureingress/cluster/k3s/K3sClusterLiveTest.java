@@ -4,7 +4,6 @@ import dev.secureingress.cluster.TeapotScenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.DockerClientFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class K3sClusterLiveTest {
 
     private static final List<String> progress = new ArrayList<>();
-    private static final boolean DOCKER_AVAILABLE = DockerClientFactory.instance().isDockerAvailable();
     private static K3sCluster cluster;
 
     /**
@@ -32,8 +30,8 @@ class K3sClusterLiveTest {
      */
     @BeforeEach
     void startK3sOnce() {
-        assumeTrue(DOCKER_AVAILABLE,
-                "Docker is not available, so k3s cannot run here; run with a Docker engine, or use the embedded backend");
+        K3sCluster.dockerUnavailableReason().ifPresent(reason -> assumeTrue(false, "Docker is not available (" + reason
+                + "), so k3s cannot run here; run with a Docker engine, or use the embedded backend"));
         if (cluster == null) {
             cluster = K3sCluster.builder()
                     .withConfiguration(System::getProperty)

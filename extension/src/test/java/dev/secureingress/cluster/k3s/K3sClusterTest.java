@@ -2,7 +2,6 @@ package dev.secureingress.cluster.k3s;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,14 +81,20 @@ class K3sClusterTest {
 
     @Test
     void withoutDockerStartExplainsHowToChooseTheEmbeddedBackend() {
-        assumeFalse(DockerClientFactory.instance().isDockerAvailable(), "Docker is available here; this checks its absence");
+        assumeFalse(K3sCluster.dockerUnavailableReason().isEmpty(), "Docker is available here; this checks its absence");
 
+        // nothing is downloaded before the Docker check: the CRD URL below would fail otherwise
         assertThatThrownBy(() -> K3sCluster.builder()
-                .withGatewayApiCrds(GatewayApiCrdSource.classpath(GatewayApiCrdSourceTest.TEST_CRDS))
+                .withGatewayApiCrds(GatewayApiCrdSource.url(java.net.URI.create("http://127.0.0.1:1/standard-install.yaml")))
                 .start())
                 .isInstanceOf(DockerNotAvailableException.class)
                 .hasMessageStartingWith("The k3s backend needs a Docker engine, and Testcontainers found none")
                 .hasMessageContaining("-Dsecure-ingress.backend=embedded")
                 .hasMessageContaining("secure-ingress.backend=kubeconfig");
+        assertThatThrownBy(() -> K3sCluster.builder()
+                .withGatewayApiCrds(GatewayApiCrdSource.url(java.net.URI.create("http://127.0.0.1:1/standard-install.yaml")))
+                .startShared())
+                .isInstanceOf(DockerNotAvailableException.class);
+        assertThat(K3sCluster.dockerUnavailableReason()).get().asString().isNotBlank();
     }
 }
