@@ -58,6 +58,8 @@ public final class K3sCluster implements IngressCluster {
     private static final Object SHARED_LOCK = new Object();
     private static K3sCluster shared;
     private static String sharedSettings;
+    /** How many {@link Builder#startShared()} callers have not closed the shared cluster yet. */
+    private static int sharedUsers;
     /** Testcontainers' Docker detection, once per JVM ({@code null} until it ran). */
     private static Optional<Throwable> dockerDetection;
 
@@ -126,11 +128,18 @@ public final class K3sCluster implements IngressCluster {
         GatewayDiagnostics.writePodLogs(client, namespace, settings.istio().istioNamespace(), directory);
     }
 
-    /** Stops the container, unless it is reused across runs (then it is left running for the next run). */
+    /**
+     * Stops the container, unless it is reused across runs (then it is left running for the next run). The
+     * JVM-wide cluster of {@link Builder#startShared()} stops when the last of its callers closes it, so a
+     * nested test run (JUnit's EngineTestKit) that closes its clusters does not stop the outer run's.
+     */
     @Override
     public void close() {
         synchronized (SHARED_LOCK) {
             if (shared == this) {
+                if (--sharedUsers > 0) {
+                    return;
+                }
                 shared = null;
                 sharedSettings = null;
             }
@@ -350,8 +359,9 @@ public final class K3sCluster implements IngressCluster {
         }
 
         /**
-         * The JVM-wide cluster: started by the first call, returned by later ones. A later call with a
-         * different configuration is refused, since one JVM runs one k3s container.
+         * The JVM-wide cluster: started by the first call, returned by later ones; each caller closes it once,
+         * and the last close stops it. A later call with a different configuration is refused, since one JVM
+         * runs one k3s container.
          */
         public K3sCluster startShared() {
             Settings settings = settings();
@@ -362,12 +372,14 @@ public final class K3sCluster implements IngressCluster {
                                 + sharedSettings + "); requested: " + settings.describe()
                                 + ". Use one k3s configuration per test run");
                     }
+                    sharedUsers++;
                     return shared;
                 }
                 requireDocker();
                 K3sInstallPlan plan = K3sInstallPlan.create(settings.istio(), settings.crds(), settings.timeout());
                 shared = boot(settings, plan);
                 sharedSettings = settings.describe();
+                sharedUsers = 1;
                 return shared;
             }
         }
