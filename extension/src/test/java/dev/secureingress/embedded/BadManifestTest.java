@@ -52,7 +52,7 @@ class BadManifestTest {
 
     @Test
     void kubectlRejectsAnUnknownKind() {
-        Kubectl.Result result = kubectl().runWithInput("""
+        CommandRun.Result result = kubectl().runWithInput("""
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: Gatewayy
                 metadata:
@@ -64,7 +64,7 @@ class BadManifestTest {
 
     @Test
     void kubectlRejectsAWrongApiVersion() {
-        Kubectl.Result result = kubectl().runWithInput("""
+        CommandRun.Result result = kubectl().runWithInput("""
                 apiVersion: gateway.networking.k8s.io/v9
                 kind: Gateway
                 metadata:
@@ -76,7 +76,7 @@ class BadManifestTest {
 
     @Test
     void kubectlRejectsInvalidYaml() {
-        Kubectl.Result result = kubectl().runWithInput("apiVersion: v1\nkind: ConfigMap\nmetadata: [name: x\n",
+        CommandRun.Result result = kubectl().runWithInput("apiVersion: v1\nkind: ConfigMap\nmetadata: [name: x\n",
                 "apply", "-f", "-");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.err()).contains("error converting YAML to JSON");
@@ -84,7 +84,7 @@ class BadManifestTest {
 
     @Test
     void kubectlRejectsAManifestWithoutName() {
-        Kubectl.Result result = kubectl().runWithInput("apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n",
+        CommandRun.Result result = kubectl().runWithInput("apiVersion: v1\nkind: ConfigMap\ndata: {a: b}\n",
                 "create", "-f", "-");
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.err()).contains("ConfigMap \"\" is invalid: metadata.name: Required value: name or generateName is required");

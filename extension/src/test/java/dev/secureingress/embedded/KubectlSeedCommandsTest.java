@@ -1,5 +1,6 @@
 package dev.secureingress.embedded;
 
+import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.tls.SeedPki;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -227,6 +229,33 @@ class KubectlSeedCommandsTest {
     }
 
     @Test
+    void describeShowsWhyAPodWithAnUnknownImageIsNotReady() {
+        succeeds(kubectl.runWithInput("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: mystery
+                  namespace: kube-system
+                spec:
+                  selector:
+                    matchLabels: {app: mystery}
+                  template:
+                    metadata:
+                      labels: {app: mystery}
+                    spec:
+                      containers:
+                      - name: mystery
+                        image: example.org/mystery:1.0
+                """, "apply", "-f", "-"), "deployment.apps/mystery created");
+        String described = BoundedWait.<String>forState("the pod's event in kubectl describe")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("describe", "pod", "-n", "kube-system", "-l", "app=mystery").out(),
+                        out -> out.contains("has no embedded stand-in"));
+        assertThat(described).containsPattern("Reason:\\s+NoEmbeddedStandIn").containsPattern("Warning\\s+Failed")
+                .contains("image example.org/mystery:1.0 has no embedded stand-in; register one with");
+    }
+
+    @Test
     void discoveryKnowsShortNamesAndScopes() {
         String resources = succeeds(kubectl.run("api-resources", "--api-group=gateway.networking.k8s.io")).out();
         assertThat(resources).containsPattern("gateways\\s+gtw\\s+gateway.networking.k8s.io/v1\\s+true\\s+Gateway")
@@ -250,7 +279,7 @@ class KubectlSeedCommandsTest {
         }
     }
 
-    private static Kubectl.Result succeeds(Kubectl.Result result, String... expectedOutput) {
+    private static CommandRun.Result succeeds(CommandRun.Result result, String... expectedOutput) {
         assertThat(result.exitCode()).as("kubectl failed: %s", result.all()).isZero();
         if (expectedOutput.length > 0) {
             assertThat(result.out()).contains(expectedOutput);

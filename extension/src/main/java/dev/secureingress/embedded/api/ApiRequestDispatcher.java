@@ -97,6 +97,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             case POST -> create(target, request);
             case PUT -> store.dispatch(inStoredForm(target, request));
             case PATCH -> patch(target, request);
+            case GET -> target.name() == null && !isWatch(request) ? list(target, request) : store.dispatch(request);
             default -> store.dispatch(request);
         };
         response = withStatusBody(target, response);
@@ -158,6 +159,43 @@ final class ApiRequestDispatcher extends Dispatcher {
         toStoredForm(target, object);
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+    }
+
+    /**
+     * Lists as a real server does: the list kind is {@code <Kind>List} (typed Go clients, such as the one
+     * {@code kubectl describe} reads events with, reject a plain {@code List}) and a {@code fieldSelector} applies
+     * to any field (the store only knows name and namespace).
+     */
+    private MockResponse list(ResourcePath target, RecordedRequest request) {
+        Optional<FieldSelector> selector;
+        try {
+            selector = FieldSelector.of(request.getPath());
+        } catch (IllegalArgumentException invalid) {
+            return ApiErrors.badRequest(invalid.getMessage());
+        }
+        MockResponse all = store.dispatch(selector.isEmpty() ? request : new RecordedRequest(request.getHttpVersion(),
+                request.method(), FieldSelector.withoutFieldSelector(request.getPath()), request.getHeaders(),
+                request.getBody()));
+        if (all.code() != HttpURLConnection.HTTP_OK) {
+            return all;
+        }
+        Map<String, Object> list = parseObject(text(all.getBody()));
+        discovery.resources(target.groupVersion()).stream()
+                .filter(resource -> resource.getName().equals(target.plural()))
+                .findFirst()
+                .ifPresent(resource -> list.put("kind", resource.getKind() + "List"));
+        if (selector.isPresent() && list.get("items") instanceof List<?> items) {
+            list.put("items", items.stream()
+                    .filter(item -> item instanceof Map<?, ?> object && selector.get().matches(object))
+                    .toList());
+        }
+        return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+    }
+
+    private static boolean isWatch(RecordedRequest request) {
+        String path = request.getPath();
+        return path.contains("?watch=true") || path.contains("&watch=true") || path.contains("?watch=1")
+                || path.contains("&watch=1");
     }
 
     private MockResponse patch(ResourcePath target, RecordedRequest request) {

@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -38,6 +39,23 @@ class EmbeddedApiServerTest {
     @AfterAll
     static void stop() {
         api.close();
+    }
+
+    @Test
+    void listsFilterByAnyFieldLikeKubectlDescribeAsksForEvents() {
+        String pod = "pod-" + UUID.randomUUID().toString().substring(0, 8);
+        for (String involved : List.of(pod, pod + "-other")) {
+            client.v1().events().inNamespace("default").resource(new EventBuilder()
+                    .withNewMetadata().withName(involved + ".event").endMetadata()
+                    .withNewInvolvedObject().withKind("Pod").withName(involved).withNamespace("default").endInvolvedObject()
+                    .withReason("Failed").withType("Warning").build()).create();
+        }
+        assertThat(client.v1().events().inNamespace("default")
+                .withField("involvedObject.name", pod).withField("involvedObject.kind", "Pod").list().getItems())
+                .extracting(event -> event.getMetadata().getName()).containsExactly(pod + ".event");
+        assertThat(client.v1().events().inNamespace("default").withoutField("involvedObject.name", pod).list().getItems())
+                .extracting(event -> event.getMetadata().getName()).contains(pod + "-other.event")
+                .doesNotContain(pod + ".event");
     }
 
     @Test
