@@ -1,5 +1,6 @@
 package dev.secureingress.cli;
 
+import dev.secureingress.embedded.EmbeddedBootBenchmark;
 import dev.secureingress.embedded.RotationBenchmark;
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
 import dev.secureingress.embedded.workload.WorkloadBenchmark;
@@ -17,7 +18,8 @@ public final class Benchmarks {
             new RotationBenchmark(),
             new GatewayBenchmark(),
             new WorkloadBenchmark(),
-            new GatewayControllerBenchmark());
+            new GatewayControllerBenchmark(),
+            new EmbeddedBootBenchmark());
 
     private Benchmarks() {
     }

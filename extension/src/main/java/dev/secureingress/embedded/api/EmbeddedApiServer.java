@@ -72,6 +72,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
     private static final String HOST = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -198,13 +199,26 @@ public final class EmbeddedApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the client and stops the server, waiting at most {@value #CLOSE_TIMEOUT_SECONDS} s for open
+     * connections and watches to end. Never throws: a server that does not stop in time is logged (its port is
+     * released with the JVM at the latest), so that a test's teardown does not fail a green test.
+     */
     @Override
     public void close() {
         try {
             client.close();
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing the client of the embedded API server {} failed", url(), e);
         }
+        vertx.close().toCompletionStage().toCompletableFuture()
+                .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .exceptionally(failure -> {
+                    LOG.warn("The embedded API server {} did not stop within {} s: {}", url(), CLOSE_TIMEOUT_SECONDS,
+                            failure.toString());
+                    return null;
+                })
+                .join();
     }
 
     private static void seed(ApiRequestDispatcher dispatcher) {

@@ -1,0 +1,153 @@
+package dev.secureingress.embedded;
+
+import dev.secureingress.cli.Benchmark;
+import dev.secureingress.cli.Figures;
+import dev.secureingress.cluster.BoundedWait;
+import dev.secureingress.cluster.FixtureDeployer;
+import dev.secureingress.fixtures.Fixture;
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How long the embedded cluster takes to serve httpbin:
+ * <ul>
+ *   <li>{@code embedded.boot.cold.ms}: from spawning a fresh JVM ({@code java -cp <this class path>
+ *       EmbeddedBootBenchmark}) until, in that JVM, an {@link EmbeddedCluster} has started, the httpbin
+ *       fixture's Deployment is Available and its pod answered {@code GET /status/418};</li>
+ *   <li>{@code embedded.boot.warm.ms}: the same for another cluster in a JVM that has already run one.</li>
+ * </ul>
+ */
+public final class EmbeddedBootBenchmark implements Benchmark {
+
+    private static final String READY = "embedded-httpbin-ready-epoch-ms=";
+    private static final int COLD_RUNS = 5;
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(180);
+
+    @Override
+    public String area() {
+        return "embedded";
+    }
+
+    @Override
+    public void run(Figures figures) throws Exception {
+        figures.note("embedded.boot.*: cluster start -> httpbin Deployment Available -> its pod answered /status/418;"
+                + " cold includes the JVM's own start");
+        List<Double> cold = new ArrayList<>();
+        for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
+            Optional<Double> millis = coldBoot(figures);
+            if (millis.isEmpty()) {
+                return;
+            }
+            cold.add(millis.get());
+        }
+        figures.report("embedded.boot.cold.ms", median(cold), "ms");
+
+        List<EmbeddedCluster> started = new ArrayList<>();
+        try {
+            figures.report("embedded.boot.warm.ms", figures.medianMillis(1, 7, () -> started.add(bootToServedHttpbin())),
+                    "ms");
+        } finally {
+            started.forEach(EmbeddedCluster::close);
+        }
+    }
+
+    /** Spawns the fresh JVM and times it to its ready line; empty (and the figure skipped) when it has none. */
+    private static Optional<Double> coldBoot(Figures figures) throws IOException, InterruptedException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedBootBenchmark.class.getName());
+        long spawned = System.currentTimeMillis();
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        List<String> output = new ArrayList<>();
+        Long ready = null;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                output.add(line);
+                if (line.startsWith(READY)) {
+                    ready = Long.parseLong(line.substring(READY.length()));
+                }
+            }
+        } finally {
+            if (!child.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+        if (ready == null) {
+            figures.skip("embedded.boot.cold.ms", "the fresh JVM reported no ready httpbin; its last output:\n"
+                    + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
+            return Optional.empty();
+        }
+        return Optional.of((double) (ready - spawned));
+    }
+
+    /** Starts a cluster, deploys the httpbin fixture and returns once its pod has answered a request. */
+    static EmbeddedCluster bootToServedHttpbin() {
+        EmbeddedCluster cluster = EmbeddedCluster.builder().start();
+        try {
+            new FixtureDeployer(cluster.client()).deploy(Fixture.HTTPBIN, "default");
+            awaitTeapot(cluster.client());
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static void awaitTeapot(KubernetesClient client) {
+        Endpoints endpoints = BoundedWait.<Endpoints>forState("Endpoints default/httpbin with a ready address")
+                .pollEvery(Duration.ofMillis(5))
+                .until(() -> client.endpoints().inNamespace("default").withName(Fixture.HTTPBIN.serviceName()).get(),
+                        e -> e.getSubsets() != null && e.getSubsets().stream().anyMatch(s -> s.getAddresses() != null
+                                && !s.getAddresses().isEmpty() && s.getPorts() != null && !s.getPorts().isEmpty()));
+        EndpointSubset subset = endpoints.getSubsets().stream()
+                .filter(s -> s.getAddresses() != null && !s.getAddresses().isEmpty()).findFirst().orElseThrow();
+        EndpointAddress address = subset.getAddresses().get(0);
+        EndpointPort port = subset.getPorts().get(0);
+        URI uri = URI.create("http://" + address.getIp() + ":" + port.getPort() + "/status/418");
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout(10_000);
+            connection.setReadTimeout(10_000);
+            int status = connection.getResponseCode();
+            connection.disconnect();
+            if (status != 418) {
+                throw new IllegalStateException("httpbin at " + uri + " answered " + status + ", not 418");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("httpbin at " + uri + " did not answer", e);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    /** The fresh JVM of {@code embedded.boot.cold.ms}: boots to a served httpbin, prints when, stops. */
+    public static void main(String[] args) {
+        try (EmbeddedCluster cluster = bootToServedHttpbin()) {
+            System.out.println(READY + System.currentTimeMillis());
+            System.out.flush();
+        }
+        System.exit(0);
+    }
+}
