@@ -22,113 +22,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubectlSeedCommandsTest {
 
-    private static final String GATEWAY_ONE_HOST = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: mygateway
-              namespace: istio-system
-            spec:
-              gatewayClassName: istio
-              listeners:
-              - name: https
-                hostname: "httpbin.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: httpbin-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-            """;
-
-    private static final String HTTPBIN_ROUTE = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: httpbin
-            spec:
-              parentRefs:
-              - name: mygateway
-                namespace: istio-system
-              hostnames: ["httpbin.example.com"]
-              rules:
-              - matches:
-                - path:
-                    type: PathPrefix
-                    value: /status
-                - path:
-                    type: PathPrefix
-                    value: /delay
-                backendRefs:
-                - name: httpbin
-                  port: 8000
-            """;
-
-    private static final String GATEWAY_TWO_HOSTS = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: mygateway
-              namespace: istio-system
-            spec:
-              gatewayClassName: istio
-              listeners:
-              - name: https-httpbin
-                hostname: "httpbin.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: httpbin-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-              - name: https-helloworld
-                hostname: "helloworld.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: helloworld-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-            """;
-
-    private static final String HELLOWORLD_ROUTE = """
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: helloworld
-            spec:
-              parentRefs:
-              - name: mygateway
-                namespace: istio-system
-              hostnames: ["helloworld.example.com"]
-              rules:
-              - matches:
-                - path:
-                    type: Exact
-                    value: /hello
-                backendRefs:
-                - name: helloworld
-                  port: 5000
-            """;
-
     private static EmbeddedCluster cluster;
     private static Kubectl kubectl;
 
@@ -162,9 +55,9 @@ class KubectlSeedCommandsTest {
                 "--key=example_certs1/httpbin.example.com.key",
                 "--cert=example_certs1/httpbin.example.com.crt"), "secret/httpbin-credential created");
 
-        succeeds(kubectl.runWithInput(GATEWAY_ONE_HOST, "apply", "-f", "-"),
+        succeeds(kubectl.runWithInput(SeedManifests.GATEWAY_ONE_HOST, "apply", "-f", "-"),
                 "gateway.gateway.networking.k8s.io/mygateway created");
-        succeeds(kubectl.runWithInput(HTTPBIN_ROUTE, "apply", "-f", "-"),
+        succeeds(kubectl.runWithInput(SeedManifests.HTTPBIN_ROUTE, "apply", "-f", "-"),
                 "httproute.gateway.networking.k8s.io/httpbin created");
 
         succeeds(kubectl.run("wait", "--for=condition=programmed", "gtw", "mygateway", "-n", "istio-system",
@@ -200,11 +93,11 @@ class KubectlSeedCommandsTest {
         succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "helloworld-credential",
                 "--key=example_certs1/helloworld.example.com.key",
                 "--cert=example_certs1/helloworld.example.com.crt"), "secret/helloworld-credential created");
-        succeeds(kubectl.runWithInput(GATEWAY_TWO_HOSTS, "apply", "-f", "-"),
+        succeeds(kubectl.runWithInput(SeedManifests.GATEWAY_TWO_HOSTS, "apply", "-f", "-"),
                 "gateway.gateway.networking.k8s.io/mygateway configured");
         assertThat(succeeds(kubectl.run("get", "gtw", "mygateway", "-n", "istio-system",
                 "-o", "jsonpath={.spec.listeners[*].name}")).out()).isEqualTo("https-httpbin https-helloworld");
-        succeeds(kubectl.runWithInput(HELLOWORLD_ROUTE, "apply", "-f", "-"),
+        succeeds(kubectl.runWithInput(SeedManifests.HELLOWORLD_ROUTE, "apply", "-f", "-"),
                 "httproute.gateway.networking.k8s.io/helloworld created");
 
         assertThat(succeeds(kubectl.run("describe", "gtw", "mygateway", "-n", "istio-system")).out())

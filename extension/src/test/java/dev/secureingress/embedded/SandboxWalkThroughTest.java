@@ -39,150 +39,6 @@ class SandboxWalkThroughTest {
 
     private static final String TEAPOT = "I'm a teapot!";
 
-    private static final String GATEWAY_ONE_HOST = """
-            cat <<EOF | kubectl apply -f -
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: mygateway
-              namespace: istio-system
-            spec:
-              gatewayClassName: istio
-              listeners:
-              - name: https
-                hostname: "httpbin.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: httpbin-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-            EOF
-            """;
-
-    private static final String HTTPBIN_ROUTE = """
-            cat <<EOF | kubectl apply -f -
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: httpbin
-            spec:
-              parentRefs:
-              - name: mygateway
-                namespace: istio-system
-              hostnames: ["httpbin.example.com"]
-              rules:
-              - matches:
-                - path:
-                    type: PathPrefix
-                    value: /status
-                - path:
-                    type: PathPrefix
-                    value: /delay
-                backendRefs:
-                - name: httpbin
-                  port: 8000
-            EOF
-            """;
-
-    private static final String GATEWAY_TWO_HOSTS = """
-            cat <<EOF | kubectl apply -f -
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: mygateway
-              namespace: istio-system
-            spec:
-              gatewayClassName: istio
-              listeners:
-              - name: https-httpbin
-                hostname: "httpbin.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: httpbin-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-              - name: https-helloworld
-                hostname: "helloworld.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: helloworld-credential
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-            EOF
-            """;
-
-    private static final String HELLOWORLD_ROUTE = """
-            cat <<EOF | kubectl apply -f -
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: HTTPRoute
-            metadata:
-              name: helloworld
-            spec:
-              parentRefs:
-              - name: mygateway
-                namespace: istio-system
-              hostnames: ["helloworld.example.com"]
-              rules:
-              - matches:
-                - path:
-                    type: Exact
-                    value: /hello
-                backendRefs:
-                - name: helloworld
-                  port: 5000
-            EOF
-            """;
-
-    private static final String GATEWAY_MUTUAL = """
-            cat <<EOF | kubectl apply -f -
-            apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata:
-              name: mygateway
-              namespace: istio-system
-            spec:
-              gatewayClassName: istio
-              listeners:
-              - name: https
-                hostname: "httpbin.example.com"
-                port: 443
-                protocol: HTTPS
-                tls:
-                  mode: Terminate
-                  certificateRefs:
-                  - name: httpbin-credential
-                  options:
-                    gateway.istio.io/tls-terminate-mode: MUTUAL
-                allowedRoutes:
-                  namespaces:
-                    from: Selector
-                    selector:
-                      matchLabels:
-                        kubernetes.io/metadata.name: default
-            EOF
-            """;
-
     private static final String CURL_HTTPBIN_ROOT1 = """
             curl -v -HHost:httpbin.example.com --resolve "httpbin.example.com:$SECURE_INGRESS_PORT:$INGRESS_HOST" \\
               --cacert example_certs1/example.com.crt "https://httpbin.example.com:$SECURE_INGRESS_PORT/status/418"
@@ -242,8 +98,10 @@ class SandboxWalkThroughTest {
                   --key=example_certs1/httpbin.example.com.key \\
                   --cert=example_certs1/httpbin.example.com.crt
                 """).out()).contains("secret/httpbin-credential created");
-        assertThat(succeeds(GATEWAY_ONE_HOST).out()).contains("gateway.gateway.networking.k8s.io/mygateway created");
-        assertThat(succeeds(HTTPBIN_ROUTE).out()).contains("httproute.gateway.networking.k8s.io/httpbin created");
+        assertThat(succeeds(kubectlApply(SeedManifests.GATEWAY_ONE_HOST)).out())
+                .contains("gateway.gateway.networking.k8s.io/mygateway created");
+        assertThat(succeeds(kubectlApply(SeedManifests.HTTPBIN_ROUTE)).out())
+                .contains("httproute.gateway.networking.k8s.io/httpbin created");
 
         assertThat(succeeds("kubectl wait --for=condition=programmed gtw mygateway -n istio-system").out())
                 .contains("gateway.gateway.networking.k8s.io/mygateway condition met");
@@ -306,8 +164,9 @@ class SandboxWalkThroughTest {
                   --key=example_certs1/helloworld.example.com.key \\
                   --cert=example_certs1/helloworld.example.com.crt
                 """);
-        assertThat(succeeds(GATEWAY_TWO_HOSTS).out()).contains("gateway.gateway.networking.k8s.io/mygateway configured");
-        succeeds(HELLOWORLD_ROUTE);
+        assertThat(succeeds(kubectlApply(SeedManifests.GATEWAY_TWO_HOSTS)).out())
+                .contains("gateway.gateway.networking.k8s.io/mygateway configured");
+        succeeds(kubectlApply(SeedManifests.HELLOWORLD_ROUTE));
 
         CommandRun.Result hello = eventually("helloworld v1 to answer", CURL_HELLOWORLD,
                 curl -> curl.exitCode() == 0 && curl.out().startsWith("Hello version: v1, instance: helloworld-v1-"));
@@ -327,13 +186,19 @@ class SandboxWalkThroughTest {
                   --from-file=tls.crt=example_certs1/httpbin.example.com.crt \\
                   --from-file=ca.crt=example_certs1/example.com.crt
                 """);
-        assertThat(succeeds(GATEWAY_MUTUAL).out()).contains("gateway.gateway.networking.k8s.io/mygateway configured");
+        assertThat(succeeds(kubectlApply(SeedManifests.GATEWAY_MUTUAL)).out())
+                .contains("gateway.gateway.networking.k8s.io/mygateway configured");
 
         CommandRun.Result refused = eventually("curl without a client certificate to be refused", CURL_HTTPBIN_ROOT1,
                 curl -> curl.exitCode() != 0 && curl.err().contains("alert certificate required"));
         assertThat(refused.out()).doesNotContain(TEAPOT);
         CommandRun.Result teapot = succeeds(CURL_HTTPBIN_CLIENT_CERTIFICATE);
         assertThat(teapot.out()).isEqualTo(TEAPOT);
+    }
+
+    /** The seed's way to apply a manifest: {@code cat <<EOF | kubectl apply -f -}. */
+    private static String kubectlApply(String manifest) {
+        return "cat <<EOF | kubectl apply -f -\n" + manifest + "EOF\n";
     }
 
     /** Runs a command line with bash after sourcing the sandbox's {@code ingress.env}, as a user's shell would. */

@@ -9,7 +9,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.mockwebserver.vertx.ServerWebSocketHandler;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -48,16 +50,22 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
             }
             return;
         }
+        Context context = Vertx.currentContext();
         request.body()
                 .onFailure(failure -> fail(request, failure))
                 .onSuccess(body -> {
                     RecordedRequest recorded = recorded(request, body.length() == 0 ? null : body.getBytes());
-                    MockResponse response = dispatcher.dispatch(recorded);
-                    if (response.getWebSocketListener() != null) {
-                        new StreamingWatch(recorded, request.response(), response.getWebSocketListener()).open();
-                    } else {
-                        send(request, response);
-                    }
+                    // Off the event loop, one request at a time (ordered): a slow request (a cold JVM's first
+                    // serialisation, a large list) never holds up other clients' connects and TLS handshakes.
+                    context.executeBlocking(() -> dispatcher.dispatch(recorded), true)
+                            .onFailure(failure -> fail(request, failure))
+                            .onSuccess(response -> {
+                                if (response.getWebSocketListener() != null) {
+                                    new StreamingWatch(recorded, request.response(), response.getWebSocketListener()).open();
+                                } else {
+                                    send(request, response);
+                                }
+                            });
                 });
     }
 

@@ -44,6 +44,8 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
+    /** Cache of {@link #storedCrds()}; dropped by every write to a CustomResourceDefinition. */
+    private List<CustomResourceDefinition> storedCrds;
 
     ApiRequestDispatcher(Map<String, String> versionInfo) {
         this.versionInfo = versionInfo;
@@ -93,6 +95,10 @@ final class ApiRequestDispatcher extends Dispatcher {
             return ApiErrors.notFound("the server could not find the requested resource");
         }
         ResourcePath target = resourcePath.get();
+        boolean crdWrite = request.method() != HttpMethod.GET && path.startsWith(CRD_COLLECTION);
+        if (crdWrite) {
+            forgetStoredCrds();
+        }
         MockResponse response = switch (request.method()) {
             case POST -> create(target, request);
             case PUT -> store.dispatch(inStoredForm(target, request));
@@ -100,6 +106,9 @@ final class ApiRequestDispatcher extends Dispatcher {
             case GET -> target.name() == null && !isWatch(request) ? list(target, request) : store.dispatch(request);
             default -> store.dispatch(request);
         };
+        if (crdWrite) {
+            forgetStoredCrds();
+        }
         response = withStatusBody(target, response);
         if (response.getHeaders().get("Content-Type") == null && response.getBody() != null
                 && response.getBody().size() > 0) {
@@ -246,9 +255,20 @@ final class ApiRequestDispatcher extends Dispatcher {
         return store.handleGet("/api/v1/namespaces/" + namespace).code() == HttpURLConnection.HTTP_OK;
     }
 
-    private List<CustomResourceDefinition> storedCrds() {
-        MockResponse response = store.handleGet(CRD_COLLECTION);
-        return Serialization.unmarshal(text(response.getBody()), CustomResourceDefinitionList.class).getItems();
+    private synchronized void forgetStoredCrds() {
+        storedCrds = null;
+    }
+
+    /** The stored CRDs, read once per change: discovery consults them on every custom resource request. */
+    private synchronized List<CustomResourceDefinition> storedCrds() {
+        List<CustomResourceDefinition> crds = storedCrds;
+        if (crds == null) {
+            MockResponse response = store.handleGet(CRD_COLLECTION);
+            crds = List.copyOf(Serialization.unmarshal(text(response.getBody()), CustomResourceDefinitionList.class)
+                    .getItems());
+            storedCrds = crds;
+        }
+        return crds;
     }
 
     private static RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
