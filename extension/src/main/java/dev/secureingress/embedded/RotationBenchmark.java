@@ -42,10 +42,12 @@ import io.netty.util.concurrent.Future;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,6 +83,9 @@ public final class RotationBenchmark implements Benchmark {
     @Override
     public void run(Figures figures) throws Exception {
         int warmups = figures.warmups(WARMUPS);
+        figures.note(String.format(Locale.ROOT, "rotation.*: system load average %.2f on %d processors at the start",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors()));
         LatencySamples endToEnd = endToEnd(rotations(warmups + ROTATIONS + 1), warmups);
         figures.note("rotation.*: end to end on the embedded cluster, over " + ROTATIONS + " rotations: TLS Secret "
                 + "updated through the API -> first fresh TLS handshake presenting the new certificate");
