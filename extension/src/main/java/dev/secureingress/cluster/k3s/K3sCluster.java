@@ -416,7 +416,8 @@ public final class K3sCluster implements IngressCluster {
             return cluster;
         }
 
-        private static List<Path> tarballs(Path directory) {
+        /** The image tarballs k3s' airgap import takes ({@code .tar}, {@code .tar.gz}, {@code .tgz}, {@code .tar.zst}), by name. */
+        static List<Path> tarballs(Path directory) {
             if (directory == null) {
                 return List.of();
             }

@@ -64,6 +64,20 @@ class K3sClusterTest {
     }
 
     @Test
+    void theAirgapDirectoryContributesItsImageTarballsOnly(@TempDir Path images) throws Exception {
+        for (String name : new String[]{"samples.tar", "istio.tar.gz", "k3s-airgap-images-amd64.tar.zst", "old.tgz",
+                "README.md", "charts.zip"}) {
+            java.nio.file.Files.writeString(images.resolve(name), name);
+        }
+        java.nio.file.Files.createDirectory(images.resolve("nested.tar"));
+
+        assertThat(K3sCluster.Builder.tarballs(images)).extracting(p -> p.getFileName().toString())
+                .containsExactly("istio.tar.gz", "k3s-airgap-images-amd64.tar.zst", "old.tgz", "samples.tar");
+        assertThat(K3sCluster.Builder.tarballs(null)).isEmpty();
+        assertThat(K3sCluster.AIRGAP_IMAGES_DIR).isEqualTo("/var/lib/rancher/k3s/agent/images/");
+    }
+
+    @Test
     void thePlanOfAConfigurationIsAvailableWithoutDocker() {
         K3sInstallPlan plan = K3sCluster.builder()
                 .withVersions(IstioVersions.forIstio("1.26.1"))
