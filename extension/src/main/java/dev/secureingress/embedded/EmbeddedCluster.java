@@ -21,6 +21,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -59,9 +61,8 @@ public final class EmbeddedCluster implements IngressCluster {
         long begin = System.nanoTime();
         try {
             apiServer = remember(EmbeddedApiServer.start());
-            remember(WorkloadController.start(apiServer.client(), standIns));
             NettyDataPlane dataPlane = remember(NettyDataPlane.builder().portPolicy(portPolicy).build());
-            remember(GatewayController.start(apiServer.client(), dataPlane));
+            startControllers(dataPlane);
         } catch (RuntimeException | Error failure) {
             close();
             throw failure;
@@ -69,6 +70,42 @@ public final class EmbeddedCluster implements IngressCluster {
         LOG.info("Embedded cluster ready in {} ms: API server {}, gateway ports {}", (System.nanoTime() - begin) / 1_000_000,
                 apiServer.url(), portPolicy);
         return this;
+    }
+
+    /**
+     * Starts the workload and gateway controllers at the same time: each returns once its informers have listed,
+     * which is mostly waiting for the API server. Both are remembered (and so closed) even when one fails.
+     */
+    private void startControllers(NettyDataPlane dataPlane) {
+        CompletableFuture<WorkloadController> workloads = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                workloads.complete(WorkloadController.start(apiServer.client(), standIns));
+            } catch (RuntimeException | Error e) {
+                workloads.completeExceptionally(e);
+            }
+        }, "embedded-cluster-workloads-start");
+        starter.setDaemon(true);
+        starter.start();
+        RuntimeException failure = null;
+        try {
+            remember(GatewayController.start(apiServer.client(), dataPlane));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            remember(workloads.join());
+        } catch (CompletionException e) {
+            RuntimeException workloadFailure = e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            if (failure == null) {
+                failure = workloadFailure;
+            } else {
+                failure.addSuppressed(workloadFailure);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private <T extends AutoCloseable> T remember(T component) {
