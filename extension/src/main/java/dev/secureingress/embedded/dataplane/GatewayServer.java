@@ -61,8 +61,10 @@ final class GatewayServer implements AutoCloseable {
 
     /**
      * Serves {@code program}: compiles every listener first (bad input throws before anything changes), then
-     * puts the listeners' certificates in effect, swaps the state of ports already bound, binds new ports and
-     * closes ports no listener uses any more.
+     * puts the listeners' certificates in effect, swaps the state of ports already bound and binds new ports. A
+     * port no listener uses any more stays bound with no listener (every handshake is reset) until the Gateway is
+     * removed, the way Istio's gateway Service keeps its ports while a listener's Secret is deleted and created
+     * again: clients that looked the port up once still reach it.
      */
     ProgrammedGateway program(GatewayProgram program, ServerTlsContexts tlsContexts) {
         Map<Integer, List<ServedListener>> byPort = new TreeMap<>();
@@ -92,13 +94,13 @@ final class GatewayServer implements AutoCloseable {
                 }
             }
         });
-        ports.keySet().removeIf(port -> {
-            if (states.containsKey(port)) {
-                return false;
+        ports.forEach((port, bound) -> {
+            PortListeners previous = bound.state().get();
+            if (!states.containsKey(port) && !previous.listeners().isEmpty()) {
+                bound.state().set(new PortListeners(gateway, port, previous.tls(), List.of()));
+                LOG.info("Gateway {}: port {} serves no listener now; it stays bound on {}", gateway, port,
+                        bound.boundPort());
             }
-            ports.get(port).channel().close();
-            LOG.info("Gateway {}: closed port {}", gateway, port);
-            return true;
         });
         tlsListeners = List.copyOf(tls);
         ProgrammedGateway programmed = programmed();

@@ -96,6 +96,31 @@ class NettyDataPlanePortsTest {
     }
 
     @Test
+    void aPortWhoseListenersAllDropOutStaysBoundServingNoneUntilTheyReturn() throws IOException {
+        try (NettyDataPlane dataPlane = NettyDataPlane.create()) {
+            String name = uniqueName();
+            dev.secureingress.tls.CertificateAuthority ca = Programs.rootCa();
+            ListenerProgram httpbin = Programs.https("https", 443, "httpbin.example.com",
+                    Programs.simple(Programs.serverCertificate(ca, "httpbin.example.com")));
+            ProgrammedGateway programmed = dataPlane.program(gateway(name, httpbin));
+            InetSocketAddress bound = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(443));
+
+            // the listener's Secret was deleted: the Gateway has no listener on 443 for a while
+            ProgrammedGateway withoutListeners = dataPlane.program(gateway(name));
+
+            assertThat(withoutListeners).as("the port stays bound while the Gateway exists").isEqualTo(programmed);
+            assertThatThrownBy(() -> TestClients.handshake(bound, "httpbin.example.com", ca.certificate(), null))
+                    .as("no listener: the handshake is refused").isInstanceOf(IOException.class);
+
+            // the Secret was created again
+            ProgrammedGateway again = dataPlane.program(gateway(name, httpbin));
+
+            assertThat(again).as("clients that looked the port up before still reach it").isEqualTo(programmed);
+            assertThat(TestClients.handshake(bound, "httpbin.example.com", ca.certificate(), null)).isNotEmpty();
+        }
+    }
+
+    @Test
     void removingAGatewayClosesItsPorts() throws IOException {
         NettyDataPlane dataPlane = NettyDataPlane.create();
         try {
