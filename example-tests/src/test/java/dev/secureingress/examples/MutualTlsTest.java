@@ -10,6 +10,8 @@ import dev.secureingress.junit.SecureIngressTest;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+
 import static dev.secureingress.assertions.IngressAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,23 +40,30 @@ class MutualTlsTest {
     }
 
     @Test
-    @DisplayName("without a client certificate: refused with the alert certificate_required")
+    @DisplayName("without a client certificate: refused with the alert certificate_required, no HTTP response")
     void noClientCertificateIsRefused(SecureIngress ingress) {
-        try (IngressClient client = ingress.clientBuilder().noClientCertificate().freshConnections().build()) {
+        try (IngressClient client = refusedClient(ingress).noClientCertificate().build()) {
             assertThat(client.probe(HOST)).wasRefusedWithAlert("certificate_required");
-            assertThatThrownBy(() -> client.get(TEAPOT))
-                    .isInstanceOfSatisfying(IngressRequestException.class, refused ->
-                            assertThat(refused.failure().alert()).contains("certificate_required"));
+            // a request may see the alert or, having written first, the closed connection: either way no response
+            assertThatThrownBy(() -> client.get(TEAPOT)).isInstanceOf(IngressRequestException.class);
         }
     }
 
     @Test
-    @DisplayName("with a client certificate from another root: refused by a TLS alert")
+    @DisplayName("with a client certificate from another root: refused by a TLS alert, no HTTP response")
     void clientCertificateFromAnotherRootIsRefused(SecureIngress ingress) {
-        try (IngressClient client = ingress.clientBuilder()
-                .clientCertificate(ingress.clientCredential(ingress.newRootCa())).freshConnections().build()) {
+        try (IngressClient client = refusedClient(ingress)
+                .clientCertificate(ingress.clientCredential(ingress.newRootCa())).build()) {
             assertThat(client.probe(HOST)).wasRefusedBecause(HandshakeFailure.Reason.TLS_ALERT);
             assertThatThrownBy(() -> client.get(TEAPOT)).isInstanceOf(IngressRequestException.class);
         }
+    }
+
+    /**
+     * Fresh connections, and a TLS 1.3 probe that waits up to 10 s after the handshake for the gateway's
+     * verdict on the client certificate (it comes at once when there is one; a loaded machine may delay it).
+     */
+    private static IngressClient.Builder refusedClient(SecureIngress ingress) {
+        return ingress.clientBuilder().freshConnections().postHandshakeWait(Duration.ofSeconds(10));
     }
 }

@@ -1,9 +1,7 @@
 package dev.secureingress.examples;
 
 import dev.secureingress.client.HandshakeFailure;
-import dev.secureingress.client.HandshakeResult;
 import dev.secureingress.client.IngressClient;
-import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.junit.SecureIngress;
 import dev.secureingress.junit.SecureIngressTest;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 
 import static dev.secureingress.assertions.IngressAssertions.assertThat;
 
@@ -69,7 +66,7 @@ class SeedManifestsTest {
         configureSingleHost(ingress);
 
         replaceSecret(ingress, "httpbin-credential", seed.httpbin2());
-        awaitServed(ingress, HTTPBIN, seed.httpbin2());
+        ingress.awaitServing(HTTPBIN, "/status/418", seed.httpbin2());
 
         try (IngressClient certs2 = clientTrusting(ingress, seed.root2().certificate());
              IngressClient certs1 = clientTrusting(ingress, seed.root1().certificate())) {
@@ -89,7 +86,8 @@ class SeedManifestsTest {
         replaceSecret(ingress, "helloworld-credential", seed.helloworld());
         ingress.applyManifest("classpath:seed/mygateway-two-hosts.yaml", ROUTE_NAMESPACE);
         ingress.applyManifest("classpath:seed/helloworld-route.yaml", ROUTE_NAMESPACE);
-        awaitServed(ingress, HELLOWORLD, seed.helloworld());
+        ingress.awaitServing(HELLOWORLD, "/hello", seed.helloworld());
+        ingress.awaitServing(HTTPBIN, "/status/418", seed.httpbin1());
 
         try (IngressClient certs1 = clientTrusting(ingress, seed.root1().certificate())) {
             assertThat(certs1.get("https://helloworld.example.com/hello"))
@@ -107,28 +105,13 @@ class SeedManifestsTest {
         replaceSecret(ingress, "httpbin-credential", seed.httpbin1());
         ingress.applyManifest("classpath:seed/mygateway.yaml", ROUTE_NAMESPACE);   // waits like kubectl wait --for=condition=programmed
         ingress.applyManifest("classpath:seed/httpbin-route.yaml", ROUTE_NAMESPACE);
-        awaitServed(ingress, HTTPBIN, seed.httpbin1());
+        ingress.awaitServing(HTTPBIN, "/status/418", seed.httpbin1());   // a gateway picks up a Secret within moments, not at once
     }
 
     /** {@code kubectl -n istio-system delete secret NAME} (if present), then {@code kubectl create -n istio-system secret tls NAME}. */
     private static void replaceSecret(SecureIngress ingress, String name, Credential credential) {
         ingress.deleteSecret(GATEWAY_NAMESPACE, name);
         ingress.createTlsSecret(GATEWAY_NAMESPACE, name, credential);
-    }
-
-    /**
-     * Waits (bounded by the ready timeout) until a fresh handshake with SNI {@code host} presents the
-     * credential's certificate: a gateway picks up a Secret within moments, not at once.
-     */
-    private static void awaitServed(SecureIngress ingress, String host, Credential credential) {
-        try (IngressClient probe = clientTrusting(ingress, credential.root())) {
-            BoundedWait.<HandshakeResult>forState("a fresh handshake with SNI " + host + " to present "
-                            + credential.subject() + " issued by its root")
-                    .atMost(ingress.settings().readyTimeout())
-                    .pollEvery(Duration.ofMillis(100))
-                    .until(() -> probe.probe(host), handshake -> handshake.succeeded()
-                            && handshake.presentedChain().get(0).equals(credential.certificate()));
-        }
     }
 
     /** {@code curl --cacert example_certsN/example.com.crt --resolve HOST:443:<gateway address>}, a new connection each time. */

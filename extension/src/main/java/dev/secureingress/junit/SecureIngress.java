@@ -335,7 +335,16 @@ public final class SecureIngress {
      * @throws dev.secureingress.cluster.WaitTimeoutException with the last status, body and certificate seen
      */
     public IngressResponse awaitServing(String hostname, String path) {
-        X509Certificate expected = credential(hostname).certificate();
+        return awaitServing(hostname, path, credential(hostname));
+    }
+
+    /**
+     * Like {@link #awaitServing(String, String)} for a host whose Secret the test wrote itself (e.g. the
+     * walk-through's {@code httpbin-credential} from {@code example_certs1}): waits until a fresh connection
+     * is served {@code served}'s certificate, trusting its root, and the path answers other than 503.
+     */
+    public IngressResponse awaitServing(String hostname, String path, Credential served) {
+        X509Certificate expected = served.certificate();
         String url = "https://" + hostname + path;
         return BoundedWait.<IngressResponse>forState(url + " to be served through the gateway with the host's"
                         + " certificate and a status other than 503")
@@ -344,7 +353,11 @@ public final class SecureIngress {
                 .describedBy(r -> "status " + r.status() + " " + firstLine(r.body()) + ", certificate "
                         + CredentialRotation.describe(r.presentedChain().isEmpty() ? null : r.presentedChain().get(0)))
                 .until(() -> {
-                    try (IngressClient client = clientBuilder().clientCertificate(clientCredential()).freshConnections().build()) {
+                    IngressClient.Builder builder = clientBuilder().clientCertificate(clientCredential()).freshConnections();
+                    if (served.hasRoot()) {
+                        builder.trustNothingYet().trust(served.root());
+                    }
+                    try (IngressClient client = builder.build()) {
                         return client.get(url);
                     }
                 }, r -> r.status() != 503 && !r.presentedChain().isEmpty() && r.presentedChain().get(0).equals(expected));
