@@ -83,12 +83,15 @@ public class ScenarioSummary implements TestExecutionListener {
         for (TestIdentifier root : plan.getRoots()) {
             for (TestIdentifier scenario : plan.getChildren(root)) {
                 List<String> lines = new ArrayList<>();
+                int failedBefore = totals.get("FAIL");
                 collectTests(scenario, "    ", lines, totals);
                 Outcome outcome = outcomes.get(scenario.getUniqueId());
                 if (outcome != null && outcome.status().equals("FAIL")) {
                     totals.computeIfPresent("FAIL", (k, v) -> v + 1); // the class itself failed (set-up or clean-up)
                 }
-                text.append('\n').append(outcome == null ? "----" : outcome.status()).append("  ")
+                // a scenario passes when its set-up and every one of its tests passed
+                String status = outcome == null ? "----" : totals.get("FAIL") > failedBefore ? "FAIL" : outcome.status();
+                text.append('\n').append(status).append("  ")
                         .append(scenario.getDisplayName())
                         .append(outcome == null ? "" : "  (" + outcome.millis() + " ms)").append('\n');
                 if (outcome != null && !outcome.status().equals("PASS") && !outcome.reason().isEmpty()) {
