@@ -128,20 +128,15 @@ class NettyDataPlanePortsTest {
             ProgrammedGateway programmed = dataPlane.program(gateway(name, http("http", 80, null)));
             InetSocketAddress bound = new InetSocketAddress(programmed.address(), programmed.boundPorts().get(80));
             // probed by binding, not connecting: a connection would hold the port after the listener closes
-            try (java.net.ServerSocket whileServed = new java.net.ServerSocket()) {
-                whileServed.setReuseAddress(true);
-                assertThatThrownBy(() -> whileServed.bind(bound)).isInstanceOf(java.net.BindException.class);
-            }
+            assertThat(canBind(bound)).as("port " + bound + " taken while the gateway is served").isFalse();
 
             dataPlane.remove("istio-system", name);
 
             assertThat(dataPlane.programmed("istio-system", name)).isEmpty();
-            // the address and port can be bound again only once the gateway's listening socket is closed
-            try (java.net.ServerSocket again = new java.net.ServerSocket()) {
-                again.setReuseAddress(true);
-                again.bind(bound);
-                assertThat(again.getLocalPort()).isEqualTo(bound.getPort());
-            }
+            // the JDK releases a selector-registered socket at the event loop's next select, so "free" is awaited
+            dev.secureingress.cluster.BoundedWait.<Boolean>forState("port " + bound + " free after remove")
+                    .atMost(java.time.Duration.ofSeconds(10)).pollEvery(java.time.Duration.ofMillis(20))
+                    .until(() -> canBind(bound), free -> free);
         } finally {
             dataPlane.close();
         }
@@ -161,6 +156,16 @@ class NettyDataPlanePortsTest {
             assertThatThrownBy(() -> dataPlane.program(gateway(name, http("plain", 80, null),
                     Programs.https("secure", 80, "a.example.com", tls))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("both HTTP and HTTPS");
+        }
+    }
+
+    private static boolean canBind(InetSocketAddress address) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+            return probe.getLocalPort() == address.getPort();
+        } catch (IOException inUse) {
+            return false;
         }
     }
 }
