@@ -3,12 +3,8 @@ package dev.secureingress.embedded.gateway;
 import dev.secureingress.client.IngressClient;
 import dev.secureingress.client.IngressResponse;
 import dev.secureingress.cluster.BoundedWait;
-import dev.secureingress.embedded.api.EmbeddedApiServer;
-import dev.secureingress.embedded.dataplane.NettyDataPlane;
-import dev.secureingress.embedded.workload.WorkloadController;
-import dev.secureingress.fixtures.StandIns;
+import dev.secureingress.embedded.EmbeddedCluster;
 import dev.secureingress.tls.CertificateAuthority;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import okhttp3.OkHttpClient;
@@ -36,10 +32,7 @@ class ConformanceEndToEndTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedApiServer api;
-    private static WorkloadController workloads;
-    private static NettyDataPlane dataPlane;
-    private static GatewayController controller;
+    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
     private static CertificateAuthority ca;
 
@@ -48,13 +41,8 @@ class ConformanceEndToEndTest {
         if (ConformanceManifests.missing().isPresent()) {
             return;
         }
-        api = EmbeddedApiServer.start();
-        client = api.client();
-        BoundedWait.<Integer>forState("the embedded API server to answer").atMost(WAIT)
-                .until(() -> client.namespaces().list().getItems().size(), n -> n > 0);
-        workloads = WorkloadController.start(client, StandIns.withDefaults());
-        dataPlane = NettyDataPlane.create();
-        controller = GatewayController.start(client, dataPlane);
+        cluster = EmbeddedCluster.builder().start();
+        client = cluster.client();
         ca = CertificateAuthority.root("O=conformance,CN=conformance").build();
         ConformanceManifests.applyAll(client,
                 ca.issue().server(ConformanceManifests.HOSTNAMES.toArray(String[]::new)).build());
@@ -68,17 +56,8 @@ class ConformanceEndToEndTest {
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (dataPlane != null) {
-            dataPlane.close();
-        }
-        if (workloads != null) {
-            workloads.close();
-        }
-        if (api != null) {
-            ControllerHarness.closeApiServer(api);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -87,10 +66,7 @@ class ConformanceEndToEndTest {
                 .describedBy(dev.secureingress.cluster.ConditionReport::of)
                 .until(() -> client.resources(Gateway.class).inNamespace(INFRA).withName(gateway).get(),
                         dev.secureingress.cluster.ConditionReport.hasCondition("Programmed", "True"));
-        Service service = client.services().inNamespace(INFRA).withName(gateway + "-istio").get();
-        int nodePort = service.getSpec().getPorts().stream().filter(p -> p.getPort() == port).findFirst()
-                .orElseThrow().getNodePort();
-        return new InetSocketAddress(service.getStatus().getLoadBalancer().getIngress().get(0).getIp(), nodePort);
+        return cluster.gatewayEndpoint(INFRA, gateway, port);
     }
 
     /** One plain HTTP request through the gateway; the echo backend answers with its pod name in JSON. */

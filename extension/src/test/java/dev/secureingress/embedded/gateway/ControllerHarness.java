@@ -54,19 +54,7 @@ final class ControllerHarness implements AutoCloseable {
     @Override
     public void close() {
         controller.close();
-        closeApiServer(api);
-    }
-
-    /**
-     * Closes an embedded API server after the tests' assertions are done. On a loaded machine its mock web
-     * server sometimes times out closing; that is reported on stderr rather than failing tests that passed.
-     */
-    static void closeApiServer(EmbeddedApiServer api) {
-        try {
-            api.close();
-        } catch (IllegalStateException e) {
-            System.err.println("WARNING: the embedded API server did not close cleanly: " + e);
-        }
+        api.close();
     }
 
     CertificateAuthority ca() {

@@ -6,16 +6,12 @@ import dev.secureingress.client.IngressClient;
 import dev.secureingress.client.IngressResponse;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
-import dev.secureingress.embedded.api.EmbeddedApiServer;
-import dev.secureingress.embedded.dataplane.NettyDataPlane;
-import dev.secureingress.embedded.workload.WorkloadController;
+import dev.secureingress.embedded.EmbeddedCluster;
 import dev.secureingress.fixtures.Fixture;
-import dev.secureingress.fixtures.StandIns;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
 import dev.secureingress.tls.SecretLayout;
 import dev.secureingress.tls.SeedPki;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -45,41 +41,23 @@ class GatewayControllerEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String HOST = SeedPki.HTTPBIN_HOST;
 
-    private static EmbeddedApiServer api;
-    private static WorkloadController workloads;
-    private static NettyDataPlane dataPlane;
-    private static GatewayController controller;
+    private static EmbeddedCluster cluster;
     private static KubernetesClient client;
     private static SeedPki pki;
     private static final String APPS = "default";
 
     @BeforeAll
     static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-        // the first requests pay for TLS and event-loop warm-up; on a loaded machine that can exceed informer timeouts
-        BoundedWait.<Integer>forState("the embedded API server to answer").atMost(WAIT)
-                .until(() -> client.namespaces().list().getItems().size(), n -> n > 0);
-        workloads = WorkloadController.start(client, StandIns.withDefaults());
-        dataPlane = NettyDataPlane.create();
-        controller = GatewayController.start(client, dataPlane);
+        cluster = EmbeddedCluster.builder().start();
+        client = cluster.client();
         pki = SeedPki.generate();
         new FixtureDeployer(client).deploy(Fixture.HTTPBIN, APPS);
     }
 
     @AfterAll
     static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (dataPlane != null) {
-            dataPlane.close();
-        }
-        if (workloads != null) {
-            workloads.close();
-        }
-        if (api != null) {
-            ControllerHarness.closeApiServer(api);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -109,9 +87,7 @@ class GatewayControllerEndToEndTest {
 
     /** Where the Gateway's port 443 is served, as its {@code mygateway-istio} Service says. */
     private static InetSocketAddress endpoint(String gatewayNs) {
-        Service service = client.services().inNamespace(gatewayNs).withName("mygateway-istio").get();
-        int nodePort = service.getSpec().getPorts().stream().filter(p -> p.getPort() == 443).findFirst().orElseThrow().getNodePort();
-        return new InetSocketAddress(service.getStatus().getLoadBalancer().getIngress().get(0).getIp(), nodePort);
+        return cluster.gatewayEndpoint(gatewayNs, "mygateway", 443);
     }
 
     private static Gateway awaitGateway(String ns, String description, java.util.function.Predicate<Gateway> done) {
