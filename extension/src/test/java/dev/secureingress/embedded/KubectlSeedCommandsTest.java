@@ -140,10 +140,11 @@ class KubectlSeedCommandsTest {
                       - name: mystery
                         image: example.org/mystery:1.0
                 """, "apply", "-f", "-"), "deployment.apps/mystery created");
-        String described = BoundedWait.<String>forState("the pod's event in kubectl describe")
+        String described = BoundedWait.<String>forState("the pod's event and waiting reason in kubectl describe")
                 .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
                 .until(() -> kubectl.run("describe", "pod", "-n", "kube-system", "-l", "app=mystery").out(),
-                        out -> out.contains("has no embedded stand-in"));
+                        // the event and the container status are separate writes, as a kubelet's are
+                        out -> out.contains("has no embedded stand-in") && out.contains("NoEmbeddedStandIn"));
         assertThat(described).containsPattern("Reason:\\s+NoEmbeddedStandIn").containsPattern("Warning\\s+Failed")
                 .contains("image example.org/mystery:1.0 has no embedded stand-in; register one with");
     }
