@@ -220,6 +220,7 @@ public final class IngressClient implements AutoCloseable {
         SSLContext context = tls.newContext(trust, keys);
         String version = null;
         try (Socket raw = new Socket(Proxy.NO_PROXY)) {
+            raw.setTcpNoDelay(true);
             raw.connect(endpoint.isUnresolved() ? new InetSocketAddress(endpoint.getHostString(), endpoint.getPort())
                     : endpoint, Math.toIntExact(connectTimeout.toMillis()));
             raw.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));

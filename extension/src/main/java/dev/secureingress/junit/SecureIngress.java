@@ -70,6 +70,7 @@ public final class SecureIngress {
     private final IngressApplier applier;
     private final IngressReadiness readiness;
     private final IngressPlan plan;
+    private final GatewayEndpoints endpoints;
     private final Map<String, Credential> credentials = new LinkedHashMap<>();
     private final Set<String> gatewayHosts = new TreeSet<>();
     private volatile CertificateAuthority rootCa;
@@ -84,6 +85,7 @@ public final class SecureIngress {
         this.applier = new IngressApplier(cluster.client(), names.namespace(), settings.keep() ? Map.of() : cluster.labels());
         this.readiness = new IngressReadiness(cluster.client(), settings.readyTimeout());
         this.plan = new IngressPlan(names, settings.hosts());
+        this.endpoints = new GatewayEndpoints(cluster);
     }
 
     /** The class's namespace: Gateway, Secrets, routes and fixtures live here. */
@@ -203,7 +205,11 @@ public final class SecureIngress {
      */
     public Secret createSecret(String hostname) {
         Credential credential = credential(hostname);
-        return applier.apply(tlsSecret(hostname, credential));
+        try {
+            return applier.apply(tlsSecret(hostname, credential));
+        } finally {
+            endpoints.forget();
+        }
     }
 
     /**
@@ -212,12 +218,20 @@ public final class SecureIngress {
      * Fails if it exists.
      */
     public Secret createTlsSecret(String namespace, String name, Credential credential) {
-        return applier.create(SecretLayout.TLS.secrets(namespace, name, credential).get(0));
+        try {
+            return applier.create(SecretLayout.TLS.secrets(namespace, name, credential).get(0));
+        } finally {
+            endpoints.forget();
+        }
     }
 
     /** Deletes Secret {@code namespace/name}, the way {@code kubectl delete secret} does. */
     public void deleteSecret(String namespace, String name) {
-        applier.delete(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build());
+        try {
+            applier.delete(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build());
+        } finally {
+            endpoints.forget();
+        }
     }
 
     /** Deploys a sample app into the class's namespace and waits until its Deployment is Available. */
@@ -238,7 +252,11 @@ public final class SecureIngress {
 
     /** Creates or replaces any object; it is deleted with the class's other objects. */
     public <T extends HasMetadata> T apply(T resource) {
-        return applier.apply(resource);
+        try {
+            return applier.apply(resource);
+        } finally {
+            endpoints.forget();
+        }
     }
 
     /**
@@ -267,13 +285,22 @@ public final class SecureIngress {
         String yaml = IngressPlaceholders.render(template, names);
         List<HasMetadata> applied = applier.applyYaml(yaml, template.source(), defaultNamespace);
         applied.stream().filter(r -> r instanceof Gateway).findFirst().ifPresent(this::useGatewayIfNoneYet);
-        readiness.awaitAll(applied);
+        endpoints.forget();
+        awaitReady(applied);
         return applied;
     }
 
-    /** Waits until the Gateways and HTTPRoutes among {@code resources} are ready (other kinds are ignored). */
+    /**
+     * Waits until the Gateways and HTTPRoutes among {@code resources} are ready (other kinds are ignored),
+     * then looks the gateway addresses up afresh: call it after changing a Gateway through
+     * {@link #kubernetes()} directly.
+     */
     public void awaitReady(List<? extends HasMetadata> resources) {
-        readiness.awaitAll(resources);
+        try {
+            readiness.awaitAll(resources);
+        } finally {
+            endpoints.forget();
+        }
     }
 
     /** Everything this class created so far (deleted after the class unless {@code keep}). */
@@ -318,7 +345,7 @@ public final class SecureIngress {
         useGatewayIfNoneYet(gateway);
         objects.add(gateway);
         plan.routes().forEach(route -> objects.add(applier.apply(route)));
-        readiness.awaitAll(objects);
+        awaitReady(objects);
         for (HostSpec host : plan.hosts()) {
             awaitServing(host.hostname(), host.paths().get(0));
         }
@@ -353,7 +380,9 @@ public final class SecureIngress {
                 .describedBy(r -> "status " + r.status() + " " + firstLine(r.body()) + ", certificate "
                         + CredentialRotation.describe(r.presentedChain().isEmpty() ? null : r.presentedChain().get(0)))
                 .until(() -> {
-                    IngressClient.Builder builder = clientBuilder().clientCertificate(clientCredential()).freshConnections();
+                    // a fresh look-up each time: the Gateway may only now be getting its address
+                    IngressClient.Builder builder = clientBuilder(primaryGatewayAddress(true))
+                            .clientCertificate(clientCredential()).freshConnections();
                     if (served.hasRoot()) {
                         builder.trustNothingYet().trust(served.root());
                     }
@@ -395,10 +424,14 @@ public final class SecureIngress {
             rootCa = newRoot;
         }
         CredentialRotation rotation = new CredentialRotation(applier, probe, settings.readyTimeout());
-        CredentialRotation.Result result = rotation.rotate(hostname, namespace(), secretName(hostname), previous, next,
-                List.of(rootCa().certificate()), strategy);
-        credentials.put(hostname, next);
-        return result;
+        try {
+            CredentialRotation.Result result = rotation.rotate(hostname, namespace(), secretName(hostname), previous,
+                    next, List.of(rootCa().certificate()), strategy);
+            credentials.put(hostname, next);
+            return result;
+        } finally {
+            endpoints.forget();
+        }
     }
 
     Credential issueServerCredential(CertificateAuthority ca, String hostname) {
@@ -425,9 +458,24 @@ public final class SecureIngress {
      * The endpoint of the class's Gateway for port 443, as {@code curl --resolve} would be told: the
      * generated Gateway when hosts are declared, else the first Gateway applied from a manifest.
      *
+     * <p>Looked up once and remembered, as for {@link #gatewayAddress(String, String)}.
+     *
      * @throws IllegalStateException when the class has no Gateway yet
      */
     public InetSocketAddress gatewayAddress() {
+        return primaryGatewayAddress(false);
+    }
+
+    /**
+     * The endpoint of any Gateway's port 443. Looked up through {@link IngressCluster#gatewayEndpoint} on
+     * first use and remembered while nothing could move it: applying objects, Secrets or manifests,
+     * rotations, {@link #awaitReady} and a failing test make the next call look it up again.
+     */
+    public InetSocketAddress gatewayAddress(String namespace, String gatewayName) {
+        return endpoints.get(namespace, gatewayName, IngressPlan.HTTPS_PORT);
+    }
+
+    private InetSocketAddress primaryGatewayAddress(boolean fresh) {
         ObjectMeta gateway;
         synchronized (this) {
             gateway = primaryGateway;
@@ -436,12 +484,13 @@ public final class SecureIngress {
             throw new IllegalStateException("namespace " + namespace() + " has no Gateway yet: declare hosts in "
                     + "@SecureIngressTest(hosts = ...) or apply a manifest with a Gateway first");
         }
-        return gatewayAddress(gateway.getNamespace(), gateway.getName());
+        return fresh ? endpoints.refresh(gateway.getNamespace(), gateway.getName(), IngressPlan.HTTPS_PORT)
+                : gatewayAddress(gateway.getNamespace(), gateway.getName());
     }
 
-    /** The endpoint of any Gateway's port 443. */
-    public InetSocketAddress gatewayAddress(String namespace, String gatewayName) {
-        return cluster.gatewayEndpoint(namespace, gatewayName, IngressPlan.HTTPS_PORT);
+    /** Forgets the gateway addresses looked up so far (after a failure: the next test looks them up again). */
+    void forgetGatewayAddresses() {
+        endpoints.forget();
     }
 
     /**
@@ -451,10 +500,14 @@ public final class SecureIngress {
      * certificate, other trust or fresh connections, then build; close what you build.
      */
     public IngressClient.Builder clientBuilder() {
+        return clientBuilder(gatewayAddress());
+    }
+
+    private IngressClient.Builder clientBuilder(InetSocketAddress gateway) {
         Duration timeout = settings.requestTimeout();
         return IngressClient.builder()
                 .trust(rootCa())
-                .resolveAll(gatewayAddress())
+                .resolveAll(gateway)
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
                 .callTimeout(timeout.multipliedBy(2))
@@ -472,7 +525,7 @@ public final class SecureIngress {
      */
     CredentialRotation.ServedCertificateProbe servedCertificateProbe() {
         return hostname -> {
-            try (IngressClient probe = clientBuilder().freshConnections().build()) {
+            try (IngressClient probe = clientBuilder(primaryGatewayAddress(true)).freshConnections().build()) {
                 HandshakeResult result = probe.probe(hostname);
                 if (result.presentedChain().isEmpty()) {
                     throw new IllegalStateException("no certificate presented: " + result.failure().map(Object::toString).orElse("?"));

@@ -151,6 +151,8 @@ public final class SecureIngressExtension implements BeforeAllCallback, Paramete
                 || throwable instanceof ExtensionConfigurationException) {
             return throwable;
         }
+        // the failure may come from a gateway that moved: the next test looks its address up again
+        ingress.get().forgetGatewayAddresses();
         String className = context.getTestClass().map(SecureIngressExtension::className).orElse("unknown");
         return FailureDiagnostics.report(ingress.get(), className, testName, throwable);
     }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -141,6 +143,16 @@ class IngressClientTest {
                 assertThat(server.connectionsAccepted())
                         .as("two new connections, both from the fresh client")
                         .isEqualTo(connectionsBeforeRotation + 2);
+            }
+        }
+
+        @Test
+        void connectionsToTheGatewaySendWithoutNaglesDelayAsCurlDoes() throws Exception {
+            // After a TLS 1.3 handshake the request would otherwise wait for the server's delayed ACK.
+            GatewayRoutes routes = new GatewayRoutes(Map.of(
+                    new GatewayRoutes.Key(GatewayRoutes.ANY_HOST, 443), RudeTcpServer.nothingListening()));
+            try (Socket socket = routes.socketFactory().createSocket()) {
+                assertThat(socket.getTcpNoDelay()).isTrue();
             }
         }
 
