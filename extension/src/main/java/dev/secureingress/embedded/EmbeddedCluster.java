@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -60,8 +61,16 @@ public final class EmbeddedCluster implements IngressCluster {
     private EmbeddedCluster boot() {
         long begin = System.nanoTime();
         try {
-            apiServer = remember(EmbeddedApiServer.start());
-            NettyDataPlane dataPlane = remember(NettyDataPlane.builder().portPolicy(portPolicy).build());
+            // the data plane (Netty, BoringSSL) loads while the API server starts
+            CompletableFuture<NettyDataPlane> dataPlaneStart = startAside("embedded-cluster-data-plane-start",
+                    () -> NettyDataPlane.builder().portPolicy(portPolicy).build());
+            try {
+                apiServer = remember(EmbeddedApiServer.start());
+            } catch (RuntimeException | Error e) {
+                dataPlaneStart.thenAccept(NettyDataPlane::close);
+                throw e;
+            }
+            NettyDataPlane dataPlane = remember(started(dataPlaneStart));
             startControllers(dataPlane);
         } catch (RuntimeException | Error failure) {
             close();
@@ -77,26 +86,17 @@ public final class EmbeddedCluster implements IngressCluster {
      * which is mostly waiting for the API server. Both are remembered (and so closed) even when one fails.
      */
     private void startControllers(NettyDataPlane dataPlane) {
-        CompletableFuture<WorkloadController> workloads = new CompletableFuture<>();
-        Thread starter = new Thread(() -> {
-            try {
-                workloads.complete(WorkloadController.start(apiServer.client(), standIns));
-            } catch (RuntimeException | Error e) {
-                workloads.completeExceptionally(e);
-            }
-        }, "embedded-cluster-workloads-start");
-        starter.setDaemon(true);
-        starter.start();
+        CompletableFuture<WorkloadController> workloads = startAside("embedded-cluster-workloads-start",
+                () -> WorkloadController.start(apiServer.loopbackClient(), standIns));
         RuntimeException failure = null;
         try {
-            remember(GatewayController.start(apiServer.client(), dataPlane));
+            remember(GatewayController.start(apiServer.loopbackClient(), dataPlane));
         } catch (RuntimeException e) {
             failure = e;
         }
         try {
-            remember(workloads.join());
-        } catch (CompletionException e) {
-            RuntimeException workloadFailure = e.getCause() instanceof RuntimeException runtime ? runtime : e;
+            remember(started(workloads));
+        } catch (RuntimeException workloadFailure) {
             if (failure == null) {
                 failure = workloadFailure;
             } else {
@@ -105,6 +105,36 @@ public final class EmbeddedCluster implements IngressCluster {
         }
         if (failure != null) {
             throw failure;
+        }
+    }
+
+    /** Runs {@code start} on a thread of its own (the common pool has a single thread on a 2-core machine). */
+    private static <T> CompletableFuture<T> startAside(String threadName, Supplier<T> start) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                result.complete(start.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        }, threadName);
+        thread.setDaemon(true);
+        thread.start();
+        return result;
+    }
+
+    /** The result of a start that ran on another thread, or the exception it failed with. */
+    private static <T> T started(CompletableFuture<T> start) {
+        try {
+            return start.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
         }
     }
 

@@ -55,7 +55,14 @@ final class ApiRequestDispatcher extends Dispatcher {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
         try {
-            return handle(request);
+            if (!LOG.isDebugEnabled()) {
+                return handle(request);
+            }
+            long begin = System.nanoTime();
+            MockResponse response = handle(request);
+            LOG.debug("{} {} -> {} in {} us", request.getMethod(), request.getPath(), response.code(),
+                    (System.nanoTime() - begin) / 1_000);
+            return response;
         } catch (RuntimeException bug) {
             LOG.warn("{} {} failed", request.getMethod(), request.getPath(), bug);
             return ApiErrors.status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError",

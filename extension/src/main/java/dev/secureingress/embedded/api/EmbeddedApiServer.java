@@ -1,7 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import dev.secureingress.tls.CertificateAuthority;
-import dev.secureingress.tls.Credential;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
@@ -13,11 +11,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.KeyCertOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +30,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,10 +46,11 @@ import java.util.concurrent.TimeoutException;
  * later, carries the {@code kubernetes.io/metadata.name} label) and the GatewayClass {@code istio}.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
  *
- * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for this
- * server only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA. (fabric8's
- * {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way to supply
- * one, which is why the store is served through Vert.x directly.)
+ * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for the
+ * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA.
+ * (fabric8's {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way
+ * to supply one, which is why the store is served through Vert.x directly.) The controllers that run in
+ * this JVM use {@link #loopbackClient()}: the same API over plain HTTP on a second, loopback-only listener.
  *
  * <pre>{@code
  * try (EmbeddedApiServer api = EmbeddedApiServer.start()) {
@@ -72,57 +73,85 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
     private static final String HOST = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    /** Generous: a loaded CI machine can take seconds to accept a loopback connection. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
     private final Vertx vertx;
     private final HttpServer server;
-    private final CertificateAuthority certificateAuthority;
+    private final HttpServer loopbackServer;
+    private final ServingIdentity identity;
     private final KubernetesClient client;
+    private final KubernetesClient loopbackClient;
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer server, CertificateAuthority certificateAuthority) {
+    private EmbeddedApiServer(Vertx vertx, HttpServer server, HttpServer loopbackServer, ServingIdentity identity) {
         this.vertx = vertx;
         this.server = server;
-        this.certificateAuthority = certificateAuthority;
-        this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
+        this.loopbackServer = loopbackServer;
+        this.identity = identity;
+        this.client = new KubernetesClientBuilder().withConfig(clientConfig())
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+        this.loopbackClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                        .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
+                        .withNamespace("default")
+                        .withHttp2Disable(true)
+                        .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
+                        .build())
+                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     }
 
-    /** Starts a server on an ephemeral loopback port and seeds it. */
+    /**
+     * Starts a server on an ephemeral loopback port and seeds it. The seed objects are stored while the
+     * listeners start.
+     */
     public static EmbeddedApiServer start() {
         long started = System.nanoTime();
-        ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
-        seed(dispatcher);
-        CertificateAuthority ca = CertificateAuthority.root("CN=secure-ingress embedded API server CA").build();
-        Credential serving = ca.issue().server(HOST, "localhost").build();
+        CompletableFuture<ApiRequestDispatcher> seeded = new CompletableFuture<>();
+        Thread seeding = new Thread(() -> {
+            try {
+                ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
+                seed(dispatcher);
+                seeded.complete(dispatcher);
+            } catch (RuntimeException | Error e) {
+                seeded.completeExceptionally(e);
+            }
+        }, "embedded-api-server-seed");
+        seeding.setDaemon(true);
+        seeding.start();
+        ServingIdentity identity = ServingIdentity.get();
         Vertx vertx = Vertx.vertx();
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions tls = new HttpServerOptions()
                 .setHost(HOST)
                 .setPort(0)
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(new PemKeyCertOptions()
-                        .setCertValue(io.vertx.core.buffer.Buffer.buffer(serving.chainPem()))
-                        .setKeyValue(io.vertx.core.buffer.Buffer.buffer(serving.privateKeyPem())));
-        HttpServer server;
+                .setKeyCertOptions(KeyCertOptions.wrap(identity.keyManagers()));
+        HttpServer server = null;
+        HttpServer loopbackServer = null;
         try {
-            server = vertx.createHttpServer(options)
-                    .requestHandler(new ApiHttpHandler(dispatcher))
-                    .listen()
-                    .toCompletionStage().toCompletableFuture()
-                    .get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ApiHttpHandler handler = new ApiHttpHandler(seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
+            loopbackServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
+                    .requestHandler(handler).listen());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
             throw new IllegalStateException("interrupted while starting the embedded API server", e);
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
-            throw new IllegalStateException("the embedded API server could not listen on " + HOST
-                    + " within " + START_TIMEOUT.toSeconds() + " s", e);
+            throw new IllegalStateException("the embedded API server could not " + (server == null && seeded.isDone()
+                    ? "listen on " + HOST : "start") + " within " + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
-        EmbeddedApiServer api = new EmbeddedApiServer(vertx, server, ca);
+        EmbeddedApiServer api = new EmbeddedApiServer(vertx, server, loopbackServer, identity);
         LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
                 (System.nanoTime() - started) / 1_000_000);
         return api;
+    }
+
+    private static HttpServer await(io.vertx.core.Future<HttpServer> listening)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        return listening.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The base URL, e.g. {@code https://127.0.0.1:34567}. */
@@ -132,12 +161,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** The PEM certificate of the CA that issued the server certificate: what clients must trust. */
     public String caCertificatePem() {
-        return certificateAuthority.certificatePem();
+        return identity.certificateAuthority().certificatePem();
     }
 
     /** A client for this server, verifying its certificate; owned by the server, do not close it. */
     public KubernetesClient client() {
         return client;
+    }
+
+    /**
+     * A client for the controllers that run in this JVM: plain HTTP to a second listener bound to the loopback
+     * address only, so that their many watches cost no TLS handshakes. The same objects, watches and answers as
+     * {@link #client()}; owned by the server, do not close it.
+     */
+    public KubernetesClient loopbackClient() {
+        return loopbackClient;
     }
 
     /** A fabric8 configuration for this server (verifies the server certificate, namespace {@code default}). */
@@ -147,8 +185,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .withNamespace("default")
                 .withHttp2Disable(true)
-                // generous: a loaded CI machine can take seconds to accept a loopback connection
-                .withConnectionTimeout((int) Duration.ofSeconds(30).toMillis())
+                .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
                 .build();
     }
 
@@ -206,10 +243,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (RuntimeException e) {
-            LOG.warn("Closing the client of the embedded API server {} failed", url(), e);
+        for (KubernetesClient owned : List.of(client, loopbackClient)) {
+            try {
+                owned.close();
+            } catch (RuntimeException e) {
+                LOG.warn("Closing a client of the embedded API server {} failed", url(), e);
+            }
         }
         vertx.close().toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)

@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.DataPlane;
+import dev.secureingress.embedded.watch.InformerSet;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -11,22 +12,23 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The embedded gateway's control plane: an Istio-like Gateway API controller for the GatewayClass
@@ -60,8 +62,11 @@ public final class GatewayController implements AutoCloseable {
     public static final String CONTROLLER_NAME = "istio.io/gateway-controller";
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayController.class);
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
+    private static final boolean NAMESPACED = true;
+    private static final boolean CLUSTER_SCOPED = false;
 
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final InformerSet informers;
     private final ExecutorService executor;
     private final AtomicBoolean passPending = new AtomicBoolean();
     private final AtomicLong passes = new AtomicLong();
@@ -76,20 +81,24 @@ public final class GatewayController implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        InformerSet.Builder watches = InformerSet.builder("Gateway controller");
+        watch(watches, client, cluster, GatewayClass.class, CLUSTER_SCOPED);
+        watch(watches, client, cluster, Gateway.class, NAMESPACED);
+        watch(watches, client, cluster, HTTPRoute.class, NAMESPACED);
+        watch(watches, client, cluster, io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class, NAMESPACED);
+        // ReferenceGrant v1 is served from Gateway API v1.5 on; v1beta1 covers older CRDs
+        watches.watchIfServed("ReferenceGrants (v1)", informer(client, ReferenceGrant.class, NAMESPACED),
+                keep(cluster, ReferenceGrant.class));
+        watch(watches, client, cluster, Secret.class, NAMESPACED);
+        watch(watches, client, cluster, ConfigMap.class, NAMESPACED);
+        watch(watches, client, cluster, Namespace.class, CLUSTER_SCOPED);
+        watch(watches, client, cluster, Service.class, NAMESPACED);
+        watch(watches, client, cluster, Endpoints.class, NAMESPACED);
+        watch(watches, client, cluster, EndpointSlice.class, NAMESPACED);
         try {
-            watch(client, cluster, GatewayClass.class, false);
-            watch(client, cluster, Gateway.class, true);
-            watch(client, cluster, HTTPRoute.class, true);
-            watch(client, cluster, io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant.class, true);
-            watch(client, cluster, io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class, true);
-            watch(client, cluster, Secret.class, true);
-            watch(client, cluster, ConfigMap.class, true);
-            watch(client, cluster, Namespace.class, false);
-            watch(client, cluster, Service.class, true);
-            watch(client, cluster, Endpoints.class, true);
-            watch(client, cluster, EndpointSlice.class, true);
+            this.informers = watches.start(SYNC_TIMEOUT);
         } catch (RuntimeException e) {
-            close();
+            executor.shutdownNow();
             throw e;
         }
         running = true;
@@ -120,8 +129,14 @@ public final class GatewayController implements AutoCloseable {
         return passes.get();
     }
 
-    private <T extends HasMetadata> void watch(KubernetesClient client, ClusterView cluster, Class<T> type,
-                                               boolean namespaced) {
+    private <T extends HasMetadata> void watch(InformerSet.Builder watches, KubernetesClient client, ClusterView cluster,
+                                               Class<T> type, boolean namespaced) {
+        watches.watch(type.getSimpleName() + "s", informer(client, type, namespaced), keep(cluster, type));
+    }
+
+    /** A fresh informer over every {@code type} object whose changes request a reconciliation pass. */
+    private <T extends HasMetadata> Supplier<SharedIndexInformer<T>> informer(KubernetesClient client, Class<T> type,
+                                                                             boolean namespaced) {
         ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(T resource) {
@@ -138,21 +153,12 @@ public final class GatewayController implements AutoCloseable {
                 requestPass();
             }
         };
-        try {
-            SharedIndexInformer<T> informer = namespaced
-                    ? client.resources(type).inAnyNamespace().inform(handler, 0)
-                    : client.resources(type).inform(handler, 0);
-            informers.add(informer);
-            cluster.with(type, informer.getStore());
-        } catch (KubernetesClientException e) {
-            if (type == io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant.class) {
-                // ReferenceGrant v1 is served from Gateway API v1.5 on; v1beta1 covers older CRDs
-                LOG.info("ReferenceGrant v1 is not served ({}); reading v1beta1 only", e.getMessage());
-                return;
-            }
-            throw new IllegalStateException("Cannot watch " + type.getSimpleName() + " resources: " + e.getMessage()
-                    + ". Are the Gateway API CRDs installed and is the API server reachable?", e);
-        }
+        return () -> (namespaced ? client.resources(type).inAnyNamespace().runnableInformer(0)
+                : client.resources(type).runnableInformer(0)).addEventHandler(handler);
+    }
+
+    private static <T extends HasMetadata> Consumer<SharedIndexInformer<T>> keep(ClusterView cluster, Class<T> type) {
+        return informer -> cluster.with(type, informer.getStore());
     }
 
     private void requestPass() {
@@ -184,7 +190,9 @@ public final class GatewayController implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        informers.forEach(SharedIndexInformer::close);
+        if (informers != null) {
+            informers.close();
+        }
         executor.shutdown();
         try {
             if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -67,8 +67,14 @@ final class ReconcileQueue implements AutoCloseable {
             reconciler.accept(key);
             failures.remove(key);
         } catch (RuntimeException e) {
+            if (executor.isShutdown()) {
+                // closing: the API server may already be gone, and nothing is left to reconcile for
+                LOG.debug("Not reconciling {}: the controller is closing ({})", key, e.toString());
+                failures.remove(key);
+                return;
+            }
             int attempt = failures.merge(key, 1, Integer::sum);
-            if (attempt >= MAX_ATTEMPTS || executor.isShutdown()) {
+            if (attempt >= MAX_ATTEMPTS) {
                 LOG.error("Giving up reconciling {} after {} attempts", key, attempt, e);
                 failures.remove(key);
                 return;

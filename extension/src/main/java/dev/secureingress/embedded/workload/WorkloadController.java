@@ -1,5 +1,6 @@
 package dev.secureingress.embedded.workload;
 
+import dev.secureingress.embedded.watch.InformerSet;
 import dev.secureingress.embedded.workload.ReconcileQueue.Kind;
 import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -16,18 +17,13 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * Makes workloads applied to an embedded API server run: Deployments (through ReplicaSets) and bare Pods
@@ -50,7 +46,7 @@ import java.util.function.Supplier;
 public final class WorkloadController implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadController.class);
-    private static final long SYNC_TIMEOUT_MS = 60_000;
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
 
     private final KubernetesClient client;
     private final PodAddressing addressing;
@@ -59,7 +55,7 @@ public final class WorkloadController implements AutoCloseable {
     private final ServiceEndpointsReconciler endpoints;
     private final EventRecorder events;
     private final ReconcileQueue queue;
-    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private InformerSet informers;
     private SharedIndexInformer<Pod> podInformer;
     private SharedIndexInformer<Service> serviceInformer;
     private volatile boolean started;
@@ -124,64 +120,25 @@ public final class WorkloadController implements AutoCloseable {
         }
         started = true;
         long begin = System.nanoTime();
-        long deadline = begin + TimeUnit.MILLISECONDS.toNanos(SYNC_TIMEOUT_MS);
-        List<Watch> watches = List.of(
-                new Watch("Deployments", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0)
-                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.DEPLOYMENT, ns, name), null))),
-                new Watch("Pods", () -> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
-                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.POD, ns, name), this::onPodDeleted))),
-                new Watch("Services", () -> serviceInformer = client.services().inAnyNamespace().runnableInformer(0)
-                        .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.SERVICE, ns, name), null))),
-                new Watch("Namespaces", () -> client.namespaces().runnableInformer(0)
-                        .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> queue.enqueue(Kind.NAMESPACE,
-                                deleted.getMetadata().getName(), deleted.getMetadata().getName())))));
-        List<SharedIndexInformer<?>> starting = new ArrayList<>();
-        List<CompletableFuture<Void>> synced = new ArrayList<>();
-        for (Watch watch : watches) {
-            SharedIndexInformer<?> informer = watch.informer().get();
-            starting.add(informer);
-            synced.add(informer.start().toCompletableFuture());
-        }
-        for (int i = 0; i < watches.size(); i++) {
-            informers.add(awaitSynced(watches.get(i), starting.get(i), synced.get(i), deadline));
+        try {
+            informers = InformerSet.builder("Workload controller")
+                    .watch("Deployments", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0)
+                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.DEPLOYMENT, ns, name), null)))
+                    .watch("Pods", () -> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.POD, ns, name), this::onPodDeleted)))
+                    .watch("Services", () -> serviceInformer = client.services().inAnyNamespace().runnableInformer(0)
+                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.SERVICE, ns, name), null)))
+                    .watch("Namespaces", () -> client.namespaces().runnableInformer(0)
+                            .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> queue.enqueue(Kind.NAMESPACE,
+                                    deleted.getMetadata().getName(), deleted.getMetadata().getName()))))
+                    .start(SYNC_TIMEOUT);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
         LOG.info("Workload controller watching (pods on {}), synced in {} ms", addressing,
                 (System.nanoTime() - begin) / 1_000_000);
         return this;
-    }
-
-    /** What to watch, and how to make a fresh informer for it (with its event handler attached). */
-    private record Watch(String what, Supplier<SharedIndexInformer<?>> informer) {
-    }
-
-    /**
-     * Waits until the informer has listed and started watching. An informer whose first list fails (the API
-     * server overloaded, a request timing out) stops for good, so it is replaced by a fresh one, up to three
-     * attempts before the deadline.
-     */
-    private SharedIndexInformer<?> awaitSynced(Watch watch, SharedIndexInformer<?> informer, CompletableFuture<Void> synced,
-                                               long deadline) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                synced.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                return informer;
-            } catch (ExecutionException | TimeoutException e) {
-                informer.close();
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                if (attempt >= 3 || System.nanoTime() >= deadline) {
-                    close();
-                    throw new IllegalStateException("Workload controller cannot watch " + watch.what() + " at "
-                            + client.getMasterUrl() + " (" + attempt + " attempts within " + SYNC_TIMEOUT_MS + " ms): " + cause, e);
-                }
-                LOG.warn("Watching {} failed ({}); retrying", watch.what(), cause.toString());
-                informer = watch.informer().get();
-                synced = informer.start().toCompletableFuture();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("Interrupted while starting the workload controller", e);
-            }
-        }
     }
 
     /** How pods get their addresses in this controller. */
@@ -196,7 +153,9 @@ public final class WorkloadController implements AutoCloseable {
             return;
         }
         closed = true;
-        informers.forEach(SharedIndexInformer::close);
+        if (informers != null) {
+            informers.close();
+        }
         queue.close();
         runtime.close();
     }

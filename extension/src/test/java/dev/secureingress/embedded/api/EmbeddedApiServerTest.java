@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -62,6 +64,29 @@ class EmbeddedApiServerTest {
     void servesHttpsAndVerifiesItsCertificate() {
         assertThat(api.url()).startsWith("https://");
         assertThat(client.getKubernetesVersion().getMajor()).isEqualTo("1");
+    }
+
+    @Test
+    void theLoopbackClientSeesTheSameObjectsOverPlainHttpOnLoopbackOnly() {
+        String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(name).endMetadata().addToData("seen", "over https").build()).create();
+
+        KubernetesClient loopback = api.loopbackClient();
+        assertThat(loopback.getMasterUrl().getProtocol()).isEqualTo("http");
+        assertThat(loopback.getMasterUrl().getHost()).isEqualTo("127.0.0.1");
+        assertThat(loopback.getMasterUrl().getPort()).isNotEqualTo(URI.create(api.url()).getPort());
+        assertThat(loopback.configMaps().inNamespace("default").withName(name).get().getData())
+                .containsEntry("seen", "over https");
+    }
+
+    @Test
+    void secondServerInTheJvmHasItsOwnPortAndTheSameTrustedCa() {
+        try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
+            assertThat(second.url()).isNotEqualTo(api.url());
+            assertThat(second.caCertificatePem()).isEqualTo(api.caCertificatePem());
+            assertThat(second.client().namespaces().withName("default").get()).isNotNull();
+        }
     }
 
     @Test
