@@ -1,5 +1,6 @@
 package dev.secureingress.examples;
 
+import dev.secureingress.cluster.IngressCluster;
 import dev.secureingress.cluster.WaitTimeoutException;
 import dev.secureingress.junit.FailureWithDiagnostics;
 import dev.secureingress.junit.ForHost;
@@ -23,6 +24,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -30,10 +33,12 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 /**
  * The catalogue of misconfigurations: each misconfigured class below is run on its own and must fail
  * with a message that names what is wrong and how to fix it. Mistakes found before any cluster starts
- * are run one class at a time; those that need the cluster run together, once, on one cluster
- * ({@link OnACluster}). (The nested classes are not run by the build directly.)
+ * are run one class at a time; those that need the cluster run together, once ({@link OnACluster}), on
+ * this class's cluster: the nested runs share it rather than start another. (The nested classes are not
+ * run by the build directly.)
  */
 @DisplayName("bad configuration: every mistake is named with its fix")
+@SecureIngressTest
 class BadConfigurationTest {
 
     @SecureIngressTest(fixtures = "httpbn")
@@ -149,6 +154,17 @@ class BadConfigurationTest {
         }
     }
 
+    /** Runs with the misconfigured classes and records the cluster their run got. */
+    @SecureIngressTest
+    static class ClusterWitness {
+        static final Set<IngressCluster> SEEN = ConcurrentHashMap.newKeySet();
+
+        @Test
+        void recordsTheCluster(IngressCluster cluster) {
+            SEEN.add(cluster);
+        }
+    }
+
     @SecureIngressTest
     static class CredentialWithoutHost {
         @Test
@@ -161,6 +177,13 @@ class BadConfigurationTest {
         @Test
         void test(@ForHost("not a host") Credential credential) {
         }
+    }
+
+    @Test
+    @DisplayName("the nested runs use this run's cluster: one cluster per JVM")
+    void nestedRunsShareTheCluster(IngressCluster cluster) {
+        OnACluster.failure("UnknownSecret"); // the run on a cluster has happened
+        assertThat(ClusterWitness.SEEN).as("clusters of the nested run").containsExactly(cluster);
     }
 
     @Test
@@ -331,7 +354,7 @@ class BadConfigurationTest {
     /** The misconfigurations that need a cluster, run together on one cluster the first time a test asks. */
     private static final class OnACluster {
         private static final Map<String, Throwable> FAILURES = failuresOf(CredentialWithoutHost.class,
-                CredentialForInvalidHost.class, UnknownSecret.class, HandleMisuse.class);
+                CredentialForInvalidHost.class, UnknownSecret.class, HandleMisuse.class, ClusterWitness.class);
 
         /** The failure of {@code Class} (set-up) or {@code Class.method}. */
         static Throwable failure(String where) {

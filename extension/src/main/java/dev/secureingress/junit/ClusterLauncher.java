@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * Starts the cluster for a backend, deciding {@link Backend#AUTO} on the way: k3s where Testcontainers
- * finds Docker, else embedded. One launched cluster is shared by every test class whose settings give the
- * same {@link #key key}; the k3s backend runs one container per JVM in any case.
+ * finds Docker, else embedded. One launched cluster per JVM is shared by every test class whose settings
+ * give the same {@link #key key}, in every test run of the JVM ({@link SharedClusters}); the k3s backend runs
+ * one container per JVM in any case.
  */
 final class ClusterLauncher {
 
@@ -46,15 +47,18 @@ final class ClusterLauncher {
     }
 
     /**
-     * The run's cluster for these settings, from the root store, launched by the first class that needs it.
+     * The JVM's cluster for these settings, launched by the first class that needs it: the run holds a
+     * {@link SharedClusters.Lease} on it in its root store, so test runs nested in this one (JUnit's
+     * {@code EngineTestKit}) share it, and it stops when the last run holding it ends.
      *
      * @param parameters JUnit's configuration parameters (for the k3s backend's {@code secure-ingress.k3s.*})
      */
     static LaunchedCluster shared(ExtensionContext.Store rootStore, SecureIngressSettings settings,
                                   Function<String, Optional<String>> parameters) {
         Choice choice = choose(settings.backend(), K3sCluster::dockerUnavailableReason);
-        return rootStore.getOrComputeIfAbsent(key(choice.backend(), settings), key -> launch(choice, settings, parameters),
-                LaunchedCluster.class);
+        return rootStore.getOrComputeIfAbsent(key(choice.backend(), settings),
+                key -> SharedClusters.acquire(key, () -> launch(choice, settings, parameters)),
+                SharedClusters.Lease.class).cluster();
     }
 
     /**

@@ -25,8 +25,8 @@ import java.util.Set;
  * The JUnit Jupiter extension behind {@link SecureIngressTest}; register it through the annotation.
  *
  * <ul>
- *   <li>Before all tests of a class: resolves the settings, gets the shared cluster (root store, one per
- *       backend configuration, closed when the test run ends), creates the class's namespace, deploys the
+ *   <li>Before all tests of a class: resolves the settings, gets the shared cluster (one per JVM and
+ *       backend configuration, leased in the root store, closed when the last test run holding it ends), creates the class's namespace, deploys the
  *       fixtures, hosts and manifests and waits until they are ready.</li>
  *   <li>After the class (when its store closes): deletes all the class created, unless {@code keep}.</li>
  *   <li>Resolves parameters: {@link SecureIngress}, {@link IngressClient} (trusting the class's root, pooled,

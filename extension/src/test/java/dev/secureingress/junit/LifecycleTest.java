@@ -122,6 +122,37 @@ class LifecycleTest {
     }
 
     @SecureIngressTest
+    static class RunsANestedRun {
+        @Test
+        void nestedRun(SecureIngress ingress, IngressCluster cluster) {
+            seen.put("outer.cluster", cluster);
+            seen.put("nested.failures", EngineRuns.failures(EngineRuns.run(InTheNestedRun.class)));
+            // the nested run has ended and given its lease back: this run's cluster must still answer
+            seen.put("outer.namespaceAfterNested",
+                    ingress.kubernetes().namespaces().withName(ingress.namespace()).get() != null);
+        }
+    }
+
+    @SecureIngressTest
+    static class InTheNestedRun {
+        @Test
+        void recordsItsCluster(IngressCluster cluster) {
+            seen.put("nested.cluster", cluster);
+        }
+    }
+
+    @Test
+    void aRunStartedInsideAnotherRunSharesItsClusterAndLeavesItRunning() {
+        EngineExecutionResults results = EngineRuns.run(RunsANestedRun.class);
+
+        assertThat(EngineRuns.failures(results)).isEmpty();
+        assertThat(seen.get("nested.failures")).asList().isEmpty();
+        assertThat(seen.get("nested.cluster")).as("the nested run's cluster").isSameAs(seen.get("outer.cluster"));
+        assertThat(seen.get("outer.namespaceAfterNested")).as("the outer run's namespace, read after the nested run")
+                .isEqualTo(true);
+    }
+
+    @SecureIngressTest
     static class AfterKeptless {
         @Test
         void nothing(SecureIngress ingress) {
