@@ -25,10 +25,18 @@ final class ClusterLauncher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLauncher.class);
 
-    /** A started cluster, the backend it runs on and why that backend was chosen. Closing stops the cluster. */
-    record LaunchedCluster(IngressCluster cluster, Backend backend, String reason, long startMillis) implements AutoCloseable {
-        @Override
-        public void close() {
+    /**
+     * A started cluster, the backend it runs on and why a class got that backend. {@link SharedClusters}
+     * stops it when no test run holds it any more.
+     */
+    record LaunchedCluster(IngressCluster cluster, Backend backend, String reason, long startMillis) {
+
+        /** The same cluster, chosen for another class for {@code reason}. */
+        LaunchedCluster chosenBecause(String reason) {
+            return new LaunchedCluster(cluster, backend, reason, startMillis);
+        }
+
+        void stop() {
             LOG.info("Stopping the {} cluster", backend.configName());
             cluster.close();
         }
@@ -58,7 +66,7 @@ final class ClusterLauncher {
         Choice choice = choose(settings.backend(), K3sCluster::dockerUnavailableReason);
         return rootStore.getOrComputeIfAbsent(key(choice.backend(), settings),
                 key -> SharedClusters.acquire(key, () -> launch(choice, settings, parameters)),
-                SharedClusters.Lease.class).cluster();
+                SharedClusters.Lease.class).cluster().chosenBecause(choice.reason());
     }
 
     /**

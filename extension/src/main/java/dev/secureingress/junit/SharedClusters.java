@@ -55,7 +55,7 @@ final class SharedClusters {
             }
         }
         if (last != null) {
-            last.close();
+            last.stop();
         }
     }
 
