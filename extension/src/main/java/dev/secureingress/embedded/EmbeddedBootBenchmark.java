@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code embedded.boot.cold.ms}: from spawning a fresh JVM ({@code java -cp <this class path>
  *       EmbeddedBootBenchmark}) until, in that JVM, an {@link EmbeddedCluster} has started, the httpbin
  *       fixture's Deployment is Available and its pod answered {@code GET /status/418};</li>
+ *   <li>{@code embedded.boot.cold.cds.ms}: the same with the start-up options for short-lived JVMs: an
+ *       application class data sharing archive written by a training run ({@code -XX:ArchiveClassesAtExit},
+ *       then {@code -XX:SharedArchiveFile}) and the client compiler only ({@code -XX:TieredStopAtLevel=1});</li>
  *   <li>{@code embedded.boot.warm.ms}: the same for another cluster in a JVM that has already run one.</li>
  * </ul>
  */
@@ -40,6 +44,8 @@ public final class EmbeddedBootBenchmark implements Benchmark {
     private static final String READY = "embedded-httpbin-ready-epoch-ms=";
     private static final int COLD_RUNS = 5;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(180);
+    /** The client compiler only: a short-lived JVM starts faster without the optimising compiler's work. */
+    private static final String FAST_START_JIT = "-XX:TieredStopAtLevel=1";
 
     @Override
     public String area() {
@@ -50,15 +56,21 @@ public final class EmbeddedBootBenchmark implements Benchmark {
     public void run(Figures figures) throws Exception {
         figures.note("embedded.boot.*: cluster start -> httpbin Deployment Available -> its pod answered /status/418;"
                 + " cold includes the JVM's own start");
-        List<Double> cold = new ArrayList<>();
-        for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
-            Optional<Double> millis = coldBoot(figures);
-            if (millis.isEmpty()) {
-                return;
+        coldBoots(figures, "embedded.boot.cold.ms", List.of());
+        Path archive = Files.createTempDirectory("secure-ingress-cds").resolve("embedded-boot.jsa");
+        try {
+            // JDK 17's dynamic AppCDS: one untimed training run writes the archive of every class it loaded
+            Optional<Double> training = coldBoot(figures, "embedded.boot.cold.cds.ms",
+                    List.of("-XX:ArchiveClassesAtExit=" + archive));
+            if (training.isPresent() && Files.isRegularFile(archive)) {
+                coldBoots(figures, "embedded.boot.cold.cds.ms", List.of("-XX:SharedArchiveFile=" + archive, FAST_START_JIT));
+            } else if (training.isPresent()) {
+                figures.skip("embedded.boot.cold.cds.ms", "this JVM wrote no class data sharing archive to " + archive);
             }
-            cold.add(millis.get());
+        } finally {
+            Files.deleteIfExists(archive);
+            Files.deleteIfExists(archive.getParent());
         }
-        figures.report("embedded.boot.cold.ms", median(cold), "ms");
 
         // each warm boot is timed alone: the cluster before it is closed outside the timing
         List<Double> warm = new ArrayList<>();
@@ -75,10 +87,27 @@ public final class EmbeddedBootBenchmark implements Benchmark {
         figures.report("embedded.boot.warm.ms", median(warm), "ms");
     }
 
+    /** Reports the median of up to {@value #COLD_RUNS} fresh JVMs started with {@code jvmOptions}. */
+    private static void coldBoots(Figures figures, String figure, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        List<Double> cold = new ArrayList<>();
+        for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
+            Optional<Double> millis = coldBoot(figures, figure, jvmOptions);
+            if (millis.isEmpty()) {
+                return;
+            }
+            cold.add(millis.get());
+        }
+        figures.report(figure, median(cold), "ms");
+    }
+
     /** Spawns the fresh JVM and times it to its ready line; empty (and the figure skipped) when it has none. */
-    private static Optional<Double> coldBoot(Figures figures) throws IOException, InterruptedException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), EmbeddedBootBenchmark.class.getName());
+    private static Optional<Double> coldBoot(Figures figures, String figure, List<String> jvmOptions)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbeddedBootBenchmark.class.getName()));
         long spawned = System.currentTimeMillis();
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new ArrayList<>();
@@ -96,8 +125,8 @@ public final class EmbeddedBootBenchmark implements Benchmark {
             }
         }
         if (ready == null) {
-            figures.skip("embedded.boot.cold.ms", "the fresh JVM reported no ready httpbin; its last output:\n"
-                    + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
+            figures.skip(figure, "the fresh JVM (" + String.join(" ", jvmOptions) + ") reported no ready httpbin;"
+                    + " its last output:\n" + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
             return Optional.empty();
         }
         return Optional.of((double) (ready - spawned));
