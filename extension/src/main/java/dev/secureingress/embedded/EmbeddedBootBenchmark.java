@@ -18,10 +18,12 @@ import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,18 @@ public final class EmbeddedBootBenchmark implements Benchmark {
         figures.note("embedded.boot.*: cluster start -> httpbin Deployment Available -> its pod answered /status/418;"
                 + " cold includes the JVM's own start");
         coldBoots(figures, "embedded.boot.cold.ms", List.of());
+        Optional<String> directory = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> Files.isDirectory(Path.of(entry))).findFirst();
+        if (directory.isPresent()) {
+            figures.skip("embedded.boot.cold.cds.ms", "class data sharing archives classes from jar files only, and this"
+                    + " class path has the directory " + directory.get() + "; run the bench from the -cli.jar");
+        } else {
+            coldBootsWithClassDataSharing(figures);
+        }
+        warmBoots(figures);
+    }
+
+    private static void coldBootsWithClassDataSharing(Figures figures) throws IOException, InterruptedException {
         Path archive = Files.createTempDirectory("secure-ingress-cds").resolve("embedded-boot.jsa");
         try {
             // JDK 17's dynamic AppCDS: one untimed training run writes the archive of every class it loaded
@@ -71,7 +85,9 @@ public final class EmbeddedBootBenchmark implements Benchmark {
             Files.deleteIfExists(archive);
             Files.deleteIfExists(archive.getParent());
         }
+    }
 
+    private static void warmBoots(Figures figures) {
         // each warm boot is timed alone: the cluster before it is closed outside the timing
         List<Double> warm = new ArrayList<>();
         int runs = Math.min(7, figures.repetitions());
