@@ -40,6 +40,7 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A test class's ingress: its namespace on the shared cluster, its PKI (one root CA issuing every host's
@@ -205,11 +206,7 @@ public final class SecureIngress {
      */
     public Secret createSecret(String hostname) {
         Credential credential = credential(hostname);
-        try {
-            return applier.apply(tlsSecret(hostname, credential));
-        } finally {
-            endpoints.forget();
-        }
+        return changing(() -> applier.apply(tlsSecret(hostname, credential)));
     }
 
     /**
@@ -218,20 +215,13 @@ public final class SecureIngress {
      * Fails if it exists.
      */
     public Secret createTlsSecret(String namespace, String name, Credential credential) {
-        try {
-            return applier.create(SecretLayout.TLS.secrets(namespace, name, credential).get(0));
-        } finally {
-            endpoints.forget();
-        }
+        return changing(() -> applier.create(SecretLayout.TLS.secrets(namespace, name, credential).get(0)));
     }
 
     /** Deletes Secret {@code namespace/name}, the way {@code kubectl delete secret} does. */
     public void deleteSecret(String namespace, String name) {
-        try {
-            applier.delete(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build());
-        } finally {
-            endpoints.forget();
-        }
+        changing(() -> applier.delete(new SecretBuilder().withNewMetadata().withNamespace(namespace).withName(name)
+                .endMetadata().build()));
     }
 
     /** Deploys a sample app into the class's namespace and waits until its Deployment is Available. */
@@ -252,11 +242,7 @@ public final class SecureIngress {
 
     /** Creates or replaces any object; it is deleted with the class's other objects. */
     public <T extends HasMetadata> T apply(T resource) {
-        try {
-            return applier.apply(resource);
-        } finally {
-            endpoints.forget();
-        }
+        return changing(() -> applier.apply(resource));
     }
 
     /**
@@ -296,11 +282,7 @@ public final class SecureIngress {
      * {@link #kubernetes()} directly.
      */
     public void awaitReady(List<? extends HasMetadata> resources) {
-        try {
-            readiness.awaitAll(resources);
-        } finally {
-            endpoints.forget();
-        }
+        changing(() -> readiness.awaitAll(resources));
     }
 
     /** Everything this class created so far (deleted after the class unless {@code keep}). */
@@ -424,14 +406,10 @@ public final class SecureIngress {
             rootCa = newRoot;
         }
         CredentialRotation rotation = new CredentialRotation(applier, probe, settings.readyTimeout());
-        try {
-            CredentialRotation.Result result = rotation.rotate(hostname, namespace(), secretName(hostname), previous,
-                    next, List.of(rootCa().certificate()), strategy);
-            credentials.put(hostname, next);
-            return result;
-        } finally {
-            endpoints.forget();
-        }
+        CredentialRotation.Result result = changing(() -> rotation.rotate(hostname, namespace(), secretName(hostname),
+                previous, next, List.of(rootCa().certificate()), strategy));
+        credentials.put(hostname, next);
+        return result;
     }
 
     Credential issueServerCredential(CertificateAuthority ca, String hostname) {
@@ -491,6 +469,22 @@ public final class SecureIngress {
     /** Forgets the gateway addresses looked up so far (after a failure: the next test looks them up again). */
     void forgetGatewayAddresses() {
         endpoints.forget();
+    }
+
+    /** Makes a change that could move a gateway (or waits for one): the addresses are looked up afresh after it. */
+    private <T> T changing(Supplier<T> change) {
+        try {
+            return change.get();
+        } finally {
+            endpoints.forget();
+        }
+    }
+
+    private void changing(Runnable change) {
+        changing(() -> {
+            change.run();
+            return null;
+        });
     }
 
     /**
