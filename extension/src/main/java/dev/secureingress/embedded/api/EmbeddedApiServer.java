@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Vertx;
@@ -78,6 +79,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** Generous: a loaded CI machine can take seconds to accept a loopback connection. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
+    /**
+     * One (thread-safe) object mapper for every client of every embedded server in this JVM: it learns how to read
+     * and write each resource type once, not once per cluster.
+     */
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -92,6 +98,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.loopbackServer = loopbackServer;
         this.identity = identity;
         this.client = new KubernetesClientBuilder().withConfig(clientConfig())
+                .withKubernetesSerialization(SERIALIZATION)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
         this.loopbackClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
                         .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
@@ -99,6 +106,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                         .withHttp2Disable(true)
                         .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
                         .build())
+                .withKubernetesSerialization(SERIALIZATION)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     }
 
