@@ -2,6 +2,7 @@ package dev.secureingress.embedded;
 
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
+import dev.secureingress.cli.FreshJvm;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
 import dev.secureingress.fixtures.Fixture;
@@ -11,23 +12,15 @@ import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * How long the embedded cluster takes to serve httpbin:
@@ -46,8 +39,6 @@ public final class EmbeddedBootBenchmark implements Benchmark {
     private static final String READY = "embedded-httpbin-ready-epoch-ms=";
     private static final int COLD_RUNS = 5;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(180);
-    /** The client compiler only: a short-lived JVM starts faster without the optimising compiler's work. */
-    private static final String FAST_START_JIT = "-XX:TieredStopAtLevel=1";
 
     @Override
     public String area() {
@@ -58,33 +49,18 @@ public final class EmbeddedBootBenchmark implements Benchmark {
     public void run(Figures figures) throws Exception {
         figures.note("embedded.boot.*: cluster start -> httpbin Deployment Available -> its pod answered /status/418;"
                 + " cold includes the JVM's own start");
-        coldBoots(figures, "embedded.boot.cold.ms", List.of());
-        Optional<String> directory = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> Files.isDirectory(Path.of(entry))).findFirst();
-        if (directory.isPresent()) {
-            figures.skip("embedded.boot.cold.cds.ms", "class data sharing archives classes from jar files only, and this"
-                    + " class path has the directory " + directory.get() + "; run the bench from the -cli.jar");
-        } else {
-            coldBootsWithClassDataSharing(figures);
+        FreshJvm jvm = FreshJvm.running(EmbeddedBootBenchmark.class, CHILD_TIMEOUT);
+        coldBoots(figures, "embedded.boot.cold.ms", jvm);
+        try (FreshJvm.TemporaryDirectory archives = FreshJvm.temporaryDirectory()) {
+            List<String> whyNot = new ArrayList<>();
+            Optional<FreshJvm> tuned = jvm.classDataSharing(archives.path(), whyNot);
+            if (tuned.isPresent()) {
+                coldBoots(figures, "embedded.boot.cold.cds.ms", tuned.get());
+            } else {
+                figures.skip("embedded.boot.cold.cds.ms", String.join("; ", whyNot));
+            }
         }
         warmBoots(figures);
-    }
-
-    private static void coldBootsWithClassDataSharing(Figures figures) throws IOException, InterruptedException {
-        Path archive = Files.createTempDirectory("secure-ingress-cds").resolve("embedded-boot.jsa");
-        try {
-            // JDK 17's dynamic AppCDS: one untimed training run writes the archive of every class it loaded
-            Optional<Double> training = coldBoot(figures, "embedded.boot.cold.cds.ms",
-                    List.of("-XX:ArchiveClassesAtExit=" + archive));
-            if (training.isPresent() && Files.isRegularFile(archive)) {
-                coldBoots(figures, "embedded.boot.cold.cds.ms", List.of("-XX:SharedArchiveFile=" + archive, FAST_START_JIT));
-            } else if (training.isPresent()) {
-                figures.skip("embedded.boot.cold.cds.ms", "this JVM wrote no class data sharing archive to " + archive);
-            }
-        } finally {
-            Files.deleteIfExists(archive);
-            Files.deleteIfExists(archive.getParent());
-        }
     }
 
     private static void warmBoots(Figures figures) {
@@ -103,49 +79,20 @@ public final class EmbeddedBootBenchmark implements Benchmark {
         figures.report("embedded.boot.warm.ms", median(warm), "ms");
     }
 
-    /** Reports the median of up to {@value #COLD_RUNS} fresh JVMs started with {@code jvmOptions}. */
-    private static void coldBoots(Figures figures, String figure, List<String> jvmOptions)
-            throws IOException, InterruptedException {
+    /** Reports the median of up to {@value #COLD_RUNS} runs of {@code jvm}, each timed to its ready line. */
+    private static void coldBoots(Figures figures, String figure, FreshJvm jvm) throws IOException, InterruptedException {
         List<Double> cold = new ArrayList<>();
         for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
-            Optional<Double> millis = coldBoot(figures, figure, jvmOptions);
-            if (millis.isEmpty()) {
+            FreshJvm.Run boot = jvm.run();
+            Optional<String> ready = boot.valueAfter(READY);
+            if (ready.isEmpty()) {
+                figures.skip(figure, "the fresh JVM " + jvm.options() + " reported no ready httpbin; its last output:\n"
+                        + boot.tail(20));
                 return;
             }
-            cold.add(millis.get());
+            cold.add((double) (Long.parseLong(ready.get()) - boot.spawnedEpochMillis()));
         }
         figures.report(figure, median(cold), "ms");
-    }
-
-    /** Spawns the fresh JVM and times it to its ready line; empty (and the figure skipped) when it has none. */
-    private static Optional<Double> coldBoot(Figures figures, String figure, List<String> jvmOptions)
-            throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbeddedBootBenchmark.class.getName()));
-        long spawned = System.currentTimeMillis();
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
-        Long ready = null;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                output.add(line);
-                if (line.startsWith(READY)) {
-                    ready = Long.parseLong(line.substring(READY.length()));
-                }
-            }
-        } finally {
-            if (!child.waitFor(CHILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                child.destroyForcibly();
-            }
-        }
-        if (ready == null) {
-            figures.skip(figure, "the fresh JVM (" + String.join(" ", jvmOptions) + ") reported no ready httpbin;"
-                    + " its last output:\n" + String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size())));
-            return Optional.empty();
-        }
-        return Optional.of((double) (ready - spawned));
     }
 
     /** Starts a cluster, deploys the httpbin fixture and returns once its pod has answered a request. */

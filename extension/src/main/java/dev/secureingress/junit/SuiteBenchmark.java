@@ -2,6 +2,7 @@ package dev.secureingress.junit;
 
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
+import dev.secureingress.cli.FreshJvm;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -10,17 +11,13 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -29,6 +26,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * <ul>
  *   <li>{@code suite.first-green.ms}: from spawning a fresh JVM to the first passing assertion of a
  *       {@code @SecureIngressTest} class (cluster, fixture, PKI, Gateway and route included);</li>
+ *   <li>{@code suite.first-green.cds.ms}: the same in a JVM with the start-up options for short-lived JVMs
+ *       (see {@link FreshJvm#classDataSharing});</li>
  *   <li>{@code suite.per-test.ms}: the median duration of one test method once the cluster and the
  *       class's ingress are up (client injection, one HTTPS request through the gateway, assertion).</li>
  * </ul>
@@ -38,7 +37,7 @@ public final class SuiteBenchmark implements Benchmark {
 
     private static final String FIRST_GREEN = "first-green-epoch-ms=";
     private static final String PER_TEST = "per-test-ms=";
-    private static final long CHILD_TIMEOUT_SECONDS = 300;
+    private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(300);
 
     @Override
     public String area() {
@@ -47,41 +46,40 @@ public final class SuiteBenchmark implements Benchmark {
 
     @Override
     public void run(Figures figures) throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SuiteBenchmark.class.getName());
-        long spawned = System.currentTimeMillis();
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        Long firstGreen = null;
-        Double perTest = null;
-        List<String> output = Collections.synchronizedList(new ArrayList<>());
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                output.add(line);
-                if (line.startsWith(FIRST_GREEN)) {
-                    firstGreen = Long.parseLong(line.substring(FIRST_GREEN.length()));
-                } else if (line.startsWith(PER_TEST)) {
-                    perTest = Double.parseDouble(line.substring(PER_TEST.length()));
-                }
-            }
-        }
-        if (!child.waitFor(CHILD_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            figures.skip("suite.first-green.ms", "the benchmark JVM did not finish within " + CHILD_TIMEOUT_SECONDS + " s");
-            return;
-        }
-        String tail = String.join("\n", output.subList(Math.max(0, output.size() - 20), output.size()));
-        if (firstGreen == null || firstGreen == 0) {
-            figures.skip("suite.first-green.ms", "the benchmark JVM (exit " + child.exitValue()
-                    + ") reported no passing assertion; its last output:\n" + tail);
+        FreshJvm jvm = FreshJvm.running(SuiteBenchmark.class, CHILD_TIMEOUT);
+        FreshJvm.Run run = jvm.run();
+        Optional<Long> firstGreen = firstGreen(figures, "suite.first-green.ms", run);
+        firstGreen.ifPresent(millis -> figures.report("suite.first-green.ms", millis, "ms"));
+        Optional<String> perTest = run.valueAfter(PER_TEST);
+        if (perTest.isPresent()) {
+            figures.report("suite.per-test.ms", Double.parseDouble(perTest.get()), "ms");
         } else {
-            figures.report("suite.first-green.ms", firstGreen - spawned, "ms");
-        }
-        if (perTest == null) {
             figures.skip("suite.per-test.ms", "the benchmark JVM reported no per-test figure");
-        } else {
-            figures.report("suite.per-test.ms", perTest, "ms");
         }
+        try (FreshJvm.TemporaryDirectory archives = FreshJvm.temporaryDirectory()) {
+            List<String> whyNot = new ArrayList<>();
+            Optional<FreshJvm> tuned = jvm.classDataSharing(archives.path(), whyNot);
+            if (tuned.isEmpty()) {
+                figures.skip("suite.first-green.cds.ms", String.join("; ", whyNot));
+                return;
+            }
+            firstGreen(figures, "suite.first-green.cds.ms", tuned.get().run())
+                    .ifPresent(millis -> figures.report("suite.first-green.cds.ms", millis, "ms"));
+        }
+    }
+
+    /** From spawning the JVM to its first passing assertion; empty (and the figure skipped) when it has none. */
+    private static Optional<Long> firstGreen(Figures figures, String figure, FreshJvm.Run run) {
+        if (run.timedOut()) {
+            figures.skip(figure, "the benchmark JVM did not finish within " + CHILD_TIMEOUT.toSeconds() + " s");
+            return Optional.empty();
+        }
+        Optional<Long> passed = run.valueAfter(FIRST_GREEN).map(Long::parseLong).filter(epochMillis -> epochMillis > 0);
+        if (passed.isEmpty()) {
+            figures.skip(figure, "the benchmark JVM (exit " + run.exitCode() + ") reported no passing assertion;"
+                    + " its last output:\n" + run.tail(20));
+        }
+        return passed.map(epochMillis -> epochMillis - run.spawnedEpochMillis());
     }
 
     /** The fresh JVM: runs {@link FirstGreenScenario} and prints its figures. */
