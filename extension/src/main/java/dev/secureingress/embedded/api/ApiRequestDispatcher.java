@@ -36,6 +36,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+    private static final int PATCH_ATTEMPTS = 5;
     private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestDispatcher.class);
@@ -227,26 +228,43 @@ final class ApiRequestDispatcher extends Dispatcher {
             return store.dispatch(request); // JSON patch and status patches: the store's own handling
         }
         String path = withoutQuery(request.getPath());
-        MockResponse current = store.handleGet(path);
-        if (current.code() != HttpURLConnection.HTTP_OK) {
-            return current;
+        // as a real API server does, a patch is applied to the latest version: when a controller wrote the
+        // object between our read and our write (409), the patch is applied again to what it wrote
+        MockResponse written = null;
+        for (int attempt = 0; attempt < PATCH_ATTEMPTS && (written == null || isConflict(written)); attempt++) {
+            MockResponse current = store.handleGet(path);
+            if (current.code() != HttpURLConnection.HTTP_OK) {
+                return current;
+            }
+            Map<String, Object> patched;
+            try {
+                Map<String, Object> original = parseObject(text(current.getBody()));
+                Map<String, Object> patch = parseObject(text(request.getBody()));
+                patched = strategic ? StrategicMergePatch.apply(original, patch) : JsonMergePatch.apply(original, patch);
+            } catch (RuntimeException malformed) {
+                return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
+                        + malformed.getMessage());
+            }
+            toStoredForm(target, patched);
+            written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
+                    new Buffer().writeUtf8(Serialization.asJson(patched))));
         }
-        Map<String, Object> patched;
-        try {
-            Map<String, Object> original = parseObject(text(current.getBody()));
-            Map<String, Object> patch = parseObject(text(request.getBody()));
-            patched = strategic ? StrategicMergePatch.apply(original, patch) : JsonMergePatch.apply(original, patch);
-        } catch (RuntimeException malformed) {
-            return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
-                    + malformed.getMessage());
-        }
-        toStoredForm(target, patched);
-        return store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
-                new Buffer().writeUtf8(Serialization.asJson(patched))));
+        return written;
+    }
+
+    private static boolean isConflict(MockResponse response) {
+        return response.code() == HttpURLConnection.HTTP_CONFLICT;
     }
 
     /** The store answers some errors with an empty body; kubectl prints a real server's Status message. */
     private static MockResponse withStatusBody(ResourcePath target, MockResponse response) {
+        if (response.code() == HttpURLConnection.HTTP_CONFLICT && target.name() != null
+                && bodyOf(response).contains("the object has been modified")) {
+            // the store says reason Invalid without a name, which kubectl prints as 'The Deployment "" is invalid'
+            return ApiErrors.status(HttpURLConnection.HTTP_CONFLICT, "Conflict", "Operation cannot be fulfilled on "
+                    + target.qualifiedResource() + " \"" + target.name() + "\": the object has been modified; please"
+                    + " apply your changes to the latest version and try again");
+        }
         if (response.code() == HttpURLConnection.HTTP_NOT_FOUND && target.name() != null
                 && !bodyOf(response).contains("\"Status\"")) {
             return ApiErrors.notFound(target.qualifiedResource() + " \"" + target.name() + "\" not found");

@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -10,6 +11,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -24,8 +28,10 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedApiServerTest {
 
@@ -87,6 +93,59 @@ class EmbeddedApiServerTest {
             assertThat(second.caCertificatePem()).isEqualTo(api.caCertificatePem());
             assertThat(second.client().namespaces().withName("default").get()).isNotNull();
         }
+    }
+
+    @Test
+    void aStaleUpdateIsAConflictThatNamesTheObject() {
+        String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+        ConfigMap created = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(name).endMetadata().addToData("v", "1").build()).create();
+        client.configMaps().inNamespace("default").withName(name).edit(cm -> {
+            cm.getData().put("v", "2");
+            return cm;
+        });
+
+        created.getData().put("v", "stale");
+        assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(created).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+                    assertThat(e.getStatus().getMessage()).contains("configmaps \"" + name + "\"",
+                            "the object has been modified");
+                });
+    }
+
+    @Test
+    void mergePatchesApplyToTheLatestVersionWhileAControllerWritesTheObject() throws Exception {
+        String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(name).endMetadata().addToData("writes", "0").build()).create();
+        AtomicBoolean patching = new AtomicBoolean(true);
+        Thread controller = new Thread(() -> {
+            for (int write = 1; patching.get(); write++) {
+                String value = String.valueOf(write);
+                try {
+                    client.configMaps().inNamespace("default").withName(name).edit(cm -> {
+                        cm.getData().put("writes", value);
+                        return cm;
+                    });
+                } catch (KubernetesClientException conflict) {
+                    // the controller's own read-modify-write lost a race; it tries again
+                }
+            }
+        });
+        controller.start();
+        try {
+            for (int i = 0; i < 40; i++) {
+                client.configMaps().inNamespace("default").withName(name).patch(
+                        PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"data\":{\"key-" + i + "\":\"v\"}}");
+            }
+        } finally {
+            patching.set(false);
+            controller.join(10_000);
+        }
+        assertThat(client.configMaps().inNamespace("default").withName(name).get().getData())
+                .containsKeys("key-0", "key-20", "key-39").hasSize(41);
     }
 
     @Test
