@@ -2,6 +2,7 @@ package dev.secureingress.cluster;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.pollinterval.IterativePollInterval;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
  * @param <T> the observed state
  */
 public final class BoundedWait<T> {
+
+    private static final Duration FIRST_POLL = Duration.ofMillis(5);
 
     private final String description;
     private Duration timeout = Duration.ofSeconds(60);
@@ -47,7 +50,10 @@ public final class BoundedWait<T> {
         return this;
     }
 
-    /** How often the state is read; 50 ms unless set. */
+    /**
+     * How often the state is read at most: the first reads come quickly (after 5 ms, then twice as long each
+     * time) so that a state reached at once is seen at once, then every {@code interval}; 50 ms unless set.
+     */
     public BoundedWait<T> pollEvery(Duration interval) {
         this.pollInterval = interval;
         return this;
@@ -72,7 +78,8 @@ public final class BoundedWait<T> {
             return Awaitility.await(description)
                     .atMost(timeout)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(pollInterval)
+                    .pollInterval(IterativePollInterval.iterative(
+                            previous -> min(previous.multipliedBy(2), pollInterval), min(FIRST_POLL, pollInterval)))
                     .pollInSameThread()
                     .until(() -> {
                         try {
@@ -88,6 +95,10 @@ public final class BoundedWait<T> {
         } catch (ConditionTimeoutException timedOut) {
             throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), lastError.get()), lastError.get());
         }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private String timeoutMessage(T lastSeen, RuntimeException lastError) {
