@@ -165,6 +165,33 @@ class KubectlSeedCommandsTest {
         return kubectl.workDirectory();
     }
 
+    @Test
+    void kubectlGetPrintsTheColumnsOfARealCluster() {
+        String namespace = "tables-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        succeeds(kubectl.run("create", "namespace", namespace), "namespace/" + namespace + " created");
+        succeeds(kubectl.run("apply", "-n", namespace, "-f", "httpbin.yaml"), "deployment.apps/httpbin created");
+        succeeds(kubectl.run("wait", "--for=condition=available", "deployment/httpbin", "-n", namespace,
+                "--timeout=120s"), "condition met");
+
+        String pods = succeeds(kubectl.run("get", "pods", "-n", namespace)).out();
+        assertThat(pods.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "READY", "STATUS", "RESTARTS", "AGE");
+        assertThat(pods).containsPattern("httpbin-\\S+\\s+1/1\\s+Running\\s+0\\s+\\d+[smhd]");
+
+        String deployments = succeeds(kubectl.run("get", "deployments", "-n", namespace)).out();
+        assertThat(deployments.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE");
+        assertThat(deployments).containsPattern("httpbin\\s+1/1\\s+1\\s+1\\s+\\d+[smhd]");
+
+        String services = succeeds(kubectl.run("get", "svc", "httpbin", "-n", namespace)).out();
+        assertThat(services.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE");
+        assertThat(services).containsPattern("httpbin\\s+ClusterIP\\s+\\S+\\s+<none>\\s+8000/TCP");
+
+        assertThat(succeeds(kubectl.run("get", "pods", "-n", namespace, "-o", "jsonpath={.items[0].kind}")).out())
+                .as("-o still gets the objects themselves").isEqualTo("Pod");
+    }
+
     private static String readString(Path file) {
         try {
             return Files.readString(file);

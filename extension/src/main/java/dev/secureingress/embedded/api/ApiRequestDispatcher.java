@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.HttpURLConnection;
+import java.time.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
+    private final Clock clock = Clock.systemUTC();
     /** Cache of {@link #storedCrds()}; dropped by every write to a CustomResourceDefinition. */
     private List<CustomResourceDefinition> storedCrds;
 
@@ -111,7 +113,8 @@ final class ApiRequestDispatcher extends Dispatcher {
             case POST -> create(target, request);
             case PUT -> store.dispatch(inStoredForm(target, request));
             case PATCH -> patch(target, request);
-            case GET -> target.name() == null && !isWatch(request) ? list(target, request) : store.dispatch(request);
+            case GET -> isWatch(request) ? store.dispatch(request)
+                    : target.name() == null ? list(target, request) : get(target, request);
             default -> store.dispatch(request);
         };
         if (crdWrite) {
@@ -206,7 +209,33 @@ final class ApiRequestDispatcher extends Dispatcher {
                     .filter(item -> item instanceof Map<?, ?> object && selector.get().matches(object))
                     .toList());
         }
+        if (ApiTables.wanted(request.getHeader("Accept")) && list.get("items") instanceof List<?> items) {
+            Optional<Map<String, Object>> table = ApiTables.of(target.plural(), objects(items),
+                    list.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("resourceVersion") : null,
+                    clock);
+            if (table.isPresent()) {
+                return json(HttpURLConnection.HTTP_OK, Serialization.asJson(table.get()));
+            }
+        }
         return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+    }
+
+    /** One object; as a one-row table when kubectl asks for one. */
+    private MockResponse get(ResourcePath target, RecordedRequest request) {
+        MockResponse response = store.dispatch(request);
+        if (response.code() != HttpURLConnection.HTTP_OK || !ApiTables.wanted(request.getHeader("Accept"))
+                || target.subresource() != null) {
+            return response;
+        }
+        Map<String, Object> object = parseObject(text(response.getBody()));
+        return ApiTables.of(target.plural(), List.of(object), null, clock)
+                .map(table -> json(HttpURLConnection.HTTP_OK, Serialization.asJson(table)))
+                .orElse(response);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> objects(List<?> items) {
+        return items.stream().filter(Map.class::isInstance).map(item -> (Map<String, Object>) item).toList();
     }
 
     private static boolean isWatch(RecordedRequest request) {

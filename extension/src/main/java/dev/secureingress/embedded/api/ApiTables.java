@@ -1,0 +1,228 @@
+package dev.secureingress.embedded.api;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Server-side printing: the {@code meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for
+ * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
+ * deployments, replica sets, services, secrets, gateways and HTTP routes. Other kinds are answered as plain
+ * objects, which kubectl prints as NAME and AGE.
+ */
+final class ApiTables {
+
+    private record Column(String name, String type, Function<Map<String, Object>, Object> cell) {
+    }
+
+    private static final Map<String, List<Column>> COLUMNS = Map.of(
+            "pods", List.of(
+                    new Column("Ready", "string", ApiTables::podReady),
+                    new Column("Status", "string", ApiTables::podStatus),
+                    new Column("Restarts", "integer", ApiTables::podRestarts)),
+            "deployments", List.of(
+                    new Column("Ready", "string", o -> number(o, "status", "readyReplicas") + "/" + number(o, "spec", "replicas")),
+                    new Column("Up-to-date", "integer", o -> number(o, "status", "updatedReplicas")),
+                    new Column("Available", "integer", o -> number(o, "status", "availableReplicas"))),
+            "replicasets", List.of(
+                    new Column("Desired", "integer", o -> number(o, "spec", "replicas")),
+                    new Column("Current", "integer", o -> number(o, "status", "replicas")),
+                    new Column("Ready", "integer", o -> number(o, "status", "readyReplicas"))),
+            "services", List.of(
+                    new Column("Type", "string", o -> text(o, "spec", "type").orElse("ClusterIP")),
+                    new Column("Cluster-IP", "string", o -> text(o, "spec", "clusterIP").orElse("<none>")),
+                    new Column("External-IP", "string", ApiTables::externalIp),
+                    new Column("Port(s)", "string", ApiTables::servicePorts)),
+            "secrets", List.of(
+                    new Column("Type", "string", o -> text(o, "type").orElse("Opaque")),
+                    new Column("Data", "integer", o -> map(o, "data").size())),
+            "gateways", List.of(
+                    new Column("Class", "string", o -> text(o, "spec", "gatewayClassName").orElse("")),
+                    new Column("Address", "string", ApiTables::gatewayAddress),
+                    new Column("Programmed", "string", o -> conditionStatus(o, "Programmed"))),
+            "httproutes", List.of(
+                    new Column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
+                            .collect(Collectors.joining("\",\"", "[\"", "\"]")))));
+
+    private ApiTables() {
+    }
+
+    /** True when the client asked for a table ({@code kubectl get} without {@code -o}). */
+    static boolean wanted(String accept) {
+        return accept != null && accept.contains("as=Table");
+    }
+
+    /** The table of {@code items} of resource {@code plural}; empty for kinds printed as NAME and AGE. */
+    static Optional<Map<String, Object>> of(String plural, List<Map<String, Object>> items, String resourceVersion,
+                                            Clock clock) {
+        List<Column> columns = COLUMNS.get(plural);
+        if (columns == null) {
+            return Optional.empty();
+        }
+        List<Map<String, Object>> definitions = new ArrayList<>();
+        definitions.add(definition("Name", "string", "name"));
+        columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "")));
+        definitions.add(definition("Age", "string", ""));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Map<String, Object> item : items) {
+            List<Object> cells = new ArrayList<>();
+            cells.add(text(item, "metadata", "name").orElse(""));
+            columns.forEach(column -> cells.add(column.cell().apply(item)));
+            cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
+            Map<String, Object> partial = new LinkedHashMap<>();
+            partial.put("kind", "PartialObjectMetadata");
+            partial.put("apiVersion", "meta.k8s.io/v1");
+            partial.put("metadata", map(item, "metadata"));
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("cells", cells);
+            row.put("object", partial);
+            rows.add(row);
+        }
+        Map<String, Object> table = new LinkedHashMap<>();
+        table.put("kind", "Table");
+        table.put("apiVersion", "meta.k8s.io/v1");
+        table.put("metadata", resourceVersion == null ? Map.of() : Map.of("resourceVersion", resourceVersion));
+        table.put("columnDefinitions", definitions);
+        table.put("rows", rows);
+        return Optional.of(table);
+    }
+
+    private static Map<String, Object> definition(String name, String type, String format) {
+        Map<String, Object> definition = new LinkedHashMap<>();
+        definition.put("name", name);
+        definition.put("type", type);
+        definition.put("format", format);
+        definition.put("description", "");
+        definition.put("priority", 0);
+        return definition;
+    }
+
+    /** kubectl's short ages: 42s, 3m12s, 25m, 2h10m, 20h, 3d4h, 12d. */
+    static String age(Optional<String> created, Clock clock) {
+        if (created.isEmpty()) {
+            return "<unknown>";
+        }
+        Duration age;
+        try {
+            age = Duration.between(Instant.parse(created.get()), clock.instant());
+        } catch (DateTimeParseException e) {
+            return "<invalid>";
+        }
+        long seconds = Math.max(0, age.getSeconds());
+        long minutes = seconds / 60;
+        long hours = minutes / 60;
+        long days = hours / 24;
+        if (seconds < 120) {
+            return seconds + "s";
+        } else if (minutes < 10) {
+            return seconds % 60 == 0 ? minutes + "m" : minutes + "m" + seconds % 60 + "s";
+        } else if (minutes < 180) {
+            return minutes + "m";
+        } else if (hours < 8) {
+            return minutes % 60 == 0 ? hours + "h" : hours + "h" + minutes % 60 + "m";
+        } else if (hours < 48) {
+            return hours + "h";
+        } else if (days < 8) {
+            return hours % 24 == 0 ? days + "d" : days + "d" + hours % 24 + "h";
+        }
+        return days + "d";
+    }
+
+    private static Object podReady(Map<String, Object> pod) {
+        List<Object> statuses = list(pod, "status", "containerStatuses");
+        int total = Math.max(list(pod, "spec", "containers").size(), statuses.size());
+        long ready = statuses.stream().filter(s -> s instanceof Map<?, ?> status && Boolean.TRUE.equals(status.get("ready")))
+                .count();
+        return ready + "/" + total;
+    }
+
+    private static Object podStatus(Map<String, Object> pod) {
+        if (pod.get("metadata") instanceof Map<?, ?> metadata && metadata.get("deletionTimestamp") != null) {
+            return "Terminating";
+        }
+        for (Object entry : list(pod, "status", "containerStatuses")) {
+            if (entry instanceof Map<?, ?> status && status.get("state") instanceof Map<?, ?> state
+                    && state.get("waiting") instanceof Map<?, ?> waiting && waiting.get("reason") != null) {
+                return waiting.get("reason");
+            }
+        }
+        return text(pod, "status", "phase").orElse("Pending");
+    }
+
+    private static Object podRestarts(Map<String, Object> pod) {
+        return list(pod, "status", "containerStatuses").stream()
+                .mapToLong(s -> s instanceof Map<?, ?> status && status.get("restartCount") instanceof Number n ? n.longValue() : 0)
+                .sum();
+    }
+
+    private static Object externalIp(Map<String, Object> service) {
+        List<String> addresses = list(service, "status", "loadBalancer", "ingress").stream()
+                .filter(Map.class::isInstance).map(ingress -> ((Map<?, ?>) ingress).get("ip"))
+                .filter(ip -> ip != null).map(String::valueOf).toList();
+        if (!addresses.isEmpty()) {
+            return String.join(",", addresses);
+        }
+        return "LoadBalancer".equals(text(service, "spec", "type").orElse("")) ? "<pending>" : "<none>";
+    }
+
+    private static Object servicePorts(Map<String, Object> service) {
+        List<String> ports = new ArrayList<>();
+        for (Object entry : list(service, "spec", "ports")) {
+            if (entry instanceof Map<?, ?> port) {
+                String protocol = port.get("protocol") == null ? "TCP" : String.valueOf(port.get("protocol"));
+                ports.add(port.get("port") + (port.get("nodePort") == null ? "" : ":" + port.get("nodePort")) + "/" + protocol);
+            }
+        }
+        return ports.isEmpty() ? "<none>" : String.join(",", ports);
+    }
+
+    private static Object gatewayAddress(Map<String, Object> gateway) {
+        return list(gateway, "status", "addresses").stream()
+                .filter(Map.class::isInstance).map(address -> ((Map<?, ?>) address).get("value"))
+                .filter(value -> value != null).map(String::valueOf).findFirst().orElse("");
+    }
+
+    private static Object conditionStatus(Map<String, Object> object, String type) {
+        return list(object, "status", "conditions").stream()
+                .filter(entry -> entry instanceof Map<?, ?> condition && type.equals(condition.get("type")))
+                .map(entry -> String.valueOf(((Map<?, ?>) entry).get("status")))
+                .findFirst().orElse("Unknown");
+    }
+
+    private static Object number(Map<String, Object> object, String... path) {
+        return value(object, path) instanceof Number number ? number.longValue() : 0L;
+    }
+
+    private static Optional<String> text(Map<String, Object> object, String... path) {
+        Object value = value(object, path);
+        return value == null ? Optional.empty() : Optional.of(String.valueOf(value));
+    }
+
+    private static List<Object> list(Map<String, Object> object, String... path) {
+        return value(object, path) instanceof List<?> list ? new ArrayList<>(list) : List.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> object, String... path) {
+        return value(object, path) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    private static Object value(Map<String, Object> object, String... path) {
+        Object current = object;
+        for (String key : path) {
+            if (!(current instanceof Map<?, ?> map)) {
+                return null;
+            }
+            current = map.get(key);
+        }
+        return current;
+    }
+}

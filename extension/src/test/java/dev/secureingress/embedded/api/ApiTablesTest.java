@@ -1,0 +1,89 @@
+package dev.secureingress.embedded.api;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ApiTablesTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @Test
+    void agesAreShortAsKubectlPrintsThem() {
+        assertThat(age(NOW.minusSeconds(42))).isEqualTo("42s");
+        assertThat(age(NOW.minusSeconds(119))).isEqualTo("119s");
+        assertThat(age(NOW.minusSeconds(3 * 60 + 12))).isEqualTo("3m12s");
+        assertThat(age(NOW.minusSeconds(5 * 60))).isEqualTo("5m");
+        assertThat(age(NOW.minusSeconds(25 * 60 + 7))).isEqualTo("25m");
+        assertThat(age(NOW.minusSeconds(2 * 3600 + 10 * 60))).isEqualTo("130m");
+        assertThat(age(NOW.minusSeconds(4 * 3600 + 10 * 60))).isEqualTo("4h10m");
+        assertThat(age(NOW.minusSeconds(20 * 3600))).isEqualTo("20h");
+        assertThat(age(NOW.minusSeconds(3 * 86400 + 4 * 3600))).isEqualTo("3d4h");
+        assertThat(age(NOW.minusSeconds(12 * 86400))).isEqualTo("12d");
+        assertThat(ApiTables.age(Optional.empty(), CLOCK)).isEqualTo("<unknown>");
+    }
+
+    @Test
+    void gatewaysShowClassAddressAndProgrammedLikeTheGatewayApiCrds() {
+        Map<String, Object> gateway = Map.of(
+                "metadata", Map.of("name", "mygateway", "creationTimestamp", NOW.minusSeconds(30).toString()),
+                "spec", Map.of("gatewayClassName", "istio"),
+                "status", Map.of(
+                        "addresses", List.of(Map.of("type", "IPAddress", "value", "127.0.0.2")),
+                        "conditions", List.of(Map.of("type", "Accepted", "status", "True"),
+                                Map.of("type", "Programmed", "status", "False"))));
+
+        Map<String, Object> table = ApiTables.of("gateways", List.of(gateway), "7", CLOCK).orElseThrow();
+
+        assertThat(table).containsEntry("kind", "Table").containsEntry("apiVersion", "meta.k8s.io/v1");
+        assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
+                .containsExactly("Name", "Class", "Address", "Programmed", "Age");
+        Map<?, ?> row = (Map<?, ?>) list(table.get("rows")).get(0);
+        assertThat(list(row.get("cells"))).containsExactly("mygateway", "istio", "127.0.0.2", "False", "30s");
+        assertThat(((Map<?, ?>) row.get("object")).get("kind")).isEqualTo("PartialObjectMetadata");
+    }
+
+    @Test
+    void loadBalancerServicesShowTheirAddressOrPendingAndNodePorts() {
+        Map<String, Object> pending = Map.of(
+                "metadata", Map.of("name", "mygateway-istio"),
+                "spec", Map.of("type", "LoadBalancer", "clusterIP", "10.96.0.10",
+                        "ports", List.of(Map.of("port", 443, "nodePort", 31443, "protocol", "TCP"))));
+        Map<String, Object> served = Map.of(
+                "metadata", Map.of("name", "other-istio"),
+                "spec", Map.of("type", "LoadBalancer", "ports", List.of(Map.of("port", 80))),
+                "status", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "127.0.0.3")))));
+
+        List<Object> rows = list(ApiTables.of("services", List.of(pending, served), null, CLOCK).orElseThrow().get("rows"));
+
+        assertThat(list(((Map<?, ?>) rows.get(0)).get("cells")))
+                .containsExactly("mygateway-istio", "LoadBalancer", "10.96.0.10", "<pending>", "443:31443/TCP", "<unknown>");
+        assertThat(list(((Map<?, ?>) rows.get(1)).get("cells")))
+                .containsExactly("other-istio", "LoadBalancer", "<none>", "127.0.0.3", "80/TCP", "<unknown>");
+    }
+
+    @Test
+    void kindsWithoutColumnsAreLeftToKubectl() {
+        assertThat(ApiTables.of("configmaps", List.of(), null, CLOCK)).isEmpty();
+        assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();
+        assertThat(ApiTables.wanted("application/json")).isFalse();
+        assertThat(ApiTables.wanted(null)).isFalse();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object value) {
+        return (List<Object>) value;
+    }
+
+    private static String age(Instant created) {
+        return ApiTables.age(Optional.of(created.toString()), CLOCK);
+    }
+}
