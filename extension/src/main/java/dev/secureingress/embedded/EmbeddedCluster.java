@@ -110,17 +110,7 @@ public final class EmbeddedCluster implements IngressCluster {
 
     /** Runs {@code start} on a thread of its own (the common pool has a single thread on a 2-core machine). */
     private static <T> CompletableFuture<T> startAside(String threadName, Supplier<T> start) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                result.complete(start.get());
-            } catch (RuntimeException | Error e) {
-                result.completeExceptionally(e);
-            }
-        }, threadName);
-        thread.setDaemon(true);
-        thread.start();
-        return result;
+        return CompletableFuture.supplyAsync(start, task -> new Thread(task, threadName).start());
     }
 
     /** The result of a start that ran on another thread, or the exception it failed with. */

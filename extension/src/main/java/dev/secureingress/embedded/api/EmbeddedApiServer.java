@@ -116,18 +116,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
      */
     public static EmbeddedApiServer start() {
         long started = System.nanoTime();
-        CompletableFuture<ApiRequestDispatcher> seeded = new CompletableFuture<>();
-        Thread seeding = new Thread(() -> {
-            try {
-                ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
-                seed(dispatcher);
-                seeded.complete(dispatcher);
-            } catch (RuntimeException | Error e) {
-                seeded.completeExceptionally(e);
-            }
-        }, "embedded-api-server-seed");
-        seeding.setDaemon(true);
-        seeding.start();
+        CompletableFuture<ApiRequestDispatcher> seeded = CompletableFuture.supplyAsync(EmbeddedApiServer::seededDispatcher,
+                task -> new Thread(task, "embedded-api-server-seed").start());
         ServingIdentity identity = ServingIdentity.get();
         Vertx vertx = Vertx.vertx();
         HttpServerOptions tls = new HttpServerOptions()
@@ -271,6 +261,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     return null;
                 })
                 .join();
+    }
+
+    private static ApiRequestDispatcher seededDispatcher() {
+        ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
+        seed(dispatcher);
+        return dispatcher;
     }
 
     private static void seed(ApiRequestDispatcher dispatcher) {
