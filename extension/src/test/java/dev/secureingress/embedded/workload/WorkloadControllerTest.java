@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -165,7 +166,9 @@ class WorkloadControllerTest {
 
         BoundedWait.<List<Pod>>forState("pods of deleted Deployment " + ns + "/httpbin to be gone").atMost(WAIT)
                 .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
-        assertThat(client.apps().replicaSets().inNamespace(ns).list().getItems()).isEmpty();
+        // the controller deletes the pods, then their ReplicaSet
+        BoundedWait.<List<ReplicaSet>>forState("ReplicaSets of deleted Deployment " + ns + "/httpbin to be gone")
+                .atMost(WAIT).until(() -> client.apps().replicaSets().inNamespace(ns).list().getItems(), List::isEmpty);
         awaitEndpoints(ns, "httpbin", 0);
         assertRefused(endpoint);
         if (loopbackRange()) {
