@@ -287,7 +287,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     /** The store answers some errors with an empty body; kubectl prints a real server's Status message. */
     private static MockResponse withStatusBody(ResourcePath target, MockResponse response) {
-        if (response.code() == HttpURLConnection.HTTP_CONFLICT && target.name() != null
+        if (isConflict(response) && target.name() != null
                 && bodyOf(response).contains("the object has been modified")) {
             // the store says reason Invalid without a name, which kubectl prints as 'The Deployment "" is invalid'
             return ApiErrors.status(HttpURLConnection.HTTP_CONFLICT, "Conflict", "Operation cannot be fulfilled on "

@@ -97,15 +97,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.server = server;
         this.loopbackServer = loopbackServer;
         this.identity = identity;
-        this.client = new KubernetesClientBuilder().withConfig(clientConfig())
-                .withKubernetesSerialization(SERIALIZATION)
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
-        this.loopbackClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                        .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
-                        .withNamespace("default")
-                        .withHttp2Disable(true)
-                        .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
-                        .build())
+        this.client = newClient(clientConfig());
+        this.loopbackClient = newClient(new ConfigBuilder(clientConfig())
+                .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
+                .withCaCertData(null)
+                .build());
+    }
+
+    /** A client on this server's Vert.x instance and the JVM's shared serialization. */
+    private KubernetesClient newClient(Config config) {
+        return new KubernetesClientBuilder().withConfig(config)
                 .withKubernetesSerialization(SERIALIZATION)
                 .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
     }
@@ -130,8 +131,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 // BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine
                 .setSslEngineOptions(OpenSSLEngineOptions.isAlpnAvailable() ? new OpenSSLEngineOptions()
                         : new JdkSSLEngineOptions());
-        HttpServer server = null;
-        HttpServer loopbackServer = null;
+        HttpServer server;
+        HttpServer loopbackServer;
         try {
             ApiHttpHandler handler = new ApiHttpHandler(seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
@@ -143,8 +144,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
             throw new IllegalStateException("interrupted while starting the embedded API server", e);
         } catch (ExecutionException | TimeoutException e) {
             vertx.close();
-            throw new IllegalStateException("the embedded API server could not " + (server == null && seeded.isDone()
-                    ? "listen on " + HOST : "start") + " within " + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+            throw new IllegalStateException("the embedded API server could not start on " + HOST + " within "
+                    + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
         EmbeddedApiServer api = new EmbeddedApiServer(vertx, server, loopbackServer, identity);
         LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
