@@ -6,26 +6,21 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
-import io.fabric8.mockwebserver.vertx.ServerWebSocketHandler;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Serves the API over Vert.x: turns each request into the mock web server's {@link RecordedRequest}, lets the
  * {@link Dispatcher} answer, and writes the answer back.
  *
- * <p>Watches come in two flavours. fabric8 clients upgrade to a WebSocket, which the mock web server's own
- * {@link ServerWebSocketHandler} serves. kubectl and other Go clients keep a plain HTTP request open and read
- * one JSON watch event per line; {@link StreamingWatch} feeds the same watch listener into such a response.
+ * <p>Watches come in two flavours, both fed by the dispatcher's watch listener: fabric8 clients upgrade to a
+ * WebSocket ({@link WebSocketWatch}); kubectl and other Go clients keep a plain HTTP request open and read one
+ * JSON watch event per line ({@link ChunkedWatch}).
  */
 final class ApiHttpHandler implements Handler<HttpServerRequest> {
 
@@ -43,7 +38,7 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
             MockResponse response = dispatcher.dispatch(recorded);
             if (response.getWebSocketListener() != null) {
                 request.toWebSocket()
-                        .onSuccess(new ServerWebSocketHandler(recorded, response))
+                        .onSuccess(socket -> WebSocketWatch.open(recorded, response, socket))
                         .onFailure(failure -> fail(request, failure));
             } else {
                 send(request, response);
@@ -61,7 +56,7 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
                             .onFailure(failure -> fail(request, failure))
                             .onSuccess(response -> {
                                 if (response.getWebSocketListener() != null) {
-                                    new StreamingWatch(recorded, request.response(), response.getWebSocketListener()).open();
+                                    ChunkedWatch.open(recorded, response, request.response());
                                 } else {
                                     send(request, response);
                                 }
@@ -95,61 +90,5 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {
         String upgrade = request.getHeader("Upgrade");
         return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
-    }
-
-    /** A watch over a long-lived chunked HTTP response: one JSON watch event per line, as Go clients expect. */
-    private static final class StreamingWatch implements WebSocket {
-
-        private final RecordedRequest request;
-        private final HttpServerResponse response;
-        private final WebSocketListener listener;
-        private final AtomicBoolean closed = new AtomicBoolean();
-
-        StreamingWatch(RecordedRequest request, HttpServerResponse response, WebSocketListener listener) {
-            this.request = request;
-            this.response = response;
-            this.listener = listener;
-        }
-
-        void open() {
-            response.setStatusCode(200).setChunked(true).putHeader("Content-Type", "application/json");
-            response.closeHandler(ignored -> stop(1000, "client went away"));
-            response.writeHead();
-            listener.onOpen(this, new MockResponse().setResponseCode(200));
-        }
-
-        @Override
-        public RecordedRequest request() {
-            return request;
-        }
-
-        @Override
-        public boolean send(String text) {
-            if (closed.get()) {
-                return false;
-            }
-            response.write(text + "\n");
-            return true;
-        }
-
-        @Override
-        public boolean send(byte[] bytes) {
-            return send(new String(bytes, StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public boolean close(int code, String reason) {
-            if (closed.compareAndSet(false, true)) {
-                response.end();
-                return true;
-            }
-            return false;
-        }
-
-        private void stop(int code, String reason) {
-            if (closed.compareAndSet(false, true)) {
-                listener.onClosed(this, code, reason);
-            }
-        }
     }
 }
