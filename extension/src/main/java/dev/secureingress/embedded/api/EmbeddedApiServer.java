@@ -13,13 +13,12 @@ import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,7 +84,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
      */
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
+    /** The servers' event loops. */
     private final Vertx vertx;
+    /** The clients' event loops: a client's work runs beside the server's, not queued behind it. */
+    private final Vertx clientVertx = Vertx.vertx();
     private final HttpServer server;
     private final HttpServer loopbackServer;
     private final ServingIdentity identity;
@@ -108,7 +110,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private KubernetesClient newClient(Config config) {
         return new KubernetesClientBuilder().withConfig(config)
                 .withKubernetesSerialization(SERIALIZATION)
-                .withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+                .withHttpClientFactory(new Vertx5HttpClientFactory(clientVertx)).build();
     }
 
     /**
@@ -128,9 +130,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(KeyCertOptions.wrap(identity.keyManagers()))
-                // BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine
-                .setSslEngineOptions(OpenSSLEngineOptions.isAlpnAvailable() ? new OpenSSLEngineOptions()
-                        : new JdkSSLEngineOptions());
+                .setSslEngineOptions(identity.sslEngineOptions());
         HttpServer server;
         HttpServer loopbackServer;
         try {
@@ -254,7 +254,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 LOG.warn("Closing a client of the embedded API server {} failed", url(), e);
             }
         }
-        vertx.close().toCompletionStage().toCompletableFuture()
+        Future.join(clientVertx.close(), vertx.close()).toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionally(failure -> {
                     LOG.warn("The embedded API server {} did not stop within {} s: {}", url(), CLOSE_TIMEOUT_SECONDS,

@@ -3,16 +3,29 @@ package dev.secureingress.embedded.api;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
 
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.SSLEngineOptions;
+import io.vertx.core.spi.tls.SslContextFactory;
+
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The TLS identity of the embedded API servers of this JVM: a CA of their own and a certificate for
  * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM (a second cluster in the same JVM
- * starts without generating keys); clients trust exactly this CA.
+ * starts without generating keys); clients trust exactly this CA. The servers also share one TLS context
+ * ({@link #sslEngineOptions()}), so that a new server's first connection does not build one again.
  */
 final class ServingIdentity {
 
@@ -22,10 +35,14 @@ final class ServingIdentity {
 
     private final CertificateAuthority certificateAuthority;
     private final KeyManagerFactory keyManagers;
+    private final SharedContextEngineOptions sslEngineOptions;
 
     private ServingIdentity(CertificateAuthority certificateAuthority, Credential serving) {
         this.certificateAuthority = certificateAuthority;
         this.keyManagers = keyManagers(serving);
+        // BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine
+        this.sslEngineOptions = new SharedContextEngineOptions(OpenSSLEngineOptions.isAlpnAvailable()
+                ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
     }
 
     /** This JVM's identity, made on first use. */
@@ -40,6 +57,14 @@ final class ServingIdentity {
     /** Key managers presenting the serving certificate and its chain. */
     KeyManagerFactory keyManagers() {
         return keyManagers;
+    }
+
+    /**
+     * The TLS engine of every embedded API server in this JVM: BoringSSL where Netty has it, else the JDK's. All
+     * servers present the same certificate with the same settings, so the server context is built once.
+     */
+    SSLEngineOptions sslEngineOptions() {
+        return sslEngineOptions;
     }
 
     /**
@@ -66,6 +91,89 @@ final class ServingIdentity {
         private static ServingIdentity create() {
             CertificateAuthority ca = CertificateAuthority.root("CN=secure-ingress embedded API server CA").build();
             return new ServingIdentity(ca, ca.issue().server(HOST, "localhost").build());
+        }
+    }
+
+    /** Engine options whose server context is built by the first server that asks and then shared. */
+    private static final class SharedContextEngineOptions extends SSLEngineOptions {
+
+        private final SSLEngineOptions engine;
+        private SslContext built;
+
+        SharedContextEngineOptions(SSLEngineOptions engine) {
+            this.engine = engine;
+        }
+
+        /** Shared, not copied: the context it holds is the point. */
+        @Override
+        public SSLEngineOptions copy() {
+            return this;
+        }
+
+        @Override
+        public SslContextFactory sslContextFactory() {
+            SslContextFactory settings = engine.sslContextFactory();
+            return new SslContextFactory() {
+                @Override
+                public SslContextFactory useAlpn(boolean useAlpn) {
+                    settings.useAlpn(useAlpn);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory forServer(ClientAuth clientAuth) {
+                    settings.forServer(clientAuth);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory forClient(SNIServerName serverName, String endpointIdentificationAlgorithm) {
+                    settings.forClient(serverName, endpointIdentificationAlgorithm);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory enabledProtocols(Set<String> protocols) {
+                    settings.enabledProtocols(protocols);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory keyMananagerFactory(KeyManagerFactory factory) {
+                    settings.keyMananagerFactory(factory);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory trustManagerFactory(TrustManagerFactory factory) {
+                    settings.trustManagerFactory(factory);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory enabledCipherSuites(Set<String> cipherSuites) {
+                    settings.enabledCipherSuites(cipherSuites);
+                    return this;
+                }
+
+                @Override
+                public SslContextFactory applicationProtocols(List<String> protocols) {
+                    settings.applicationProtocols(protocols);
+                    return this;
+                }
+
+                @Override
+                public SslContext create() throws SSLException {
+                    return sharedContext(settings);
+                }
+            };
+        }
+
+        private synchronized SslContext sharedContext(SslContextFactory settings) throws SSLException {
+            if (built == null) {
+                built = settings.create();
+            }
+            return built;
         }
     }
 }
