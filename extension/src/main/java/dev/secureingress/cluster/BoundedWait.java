@@ -75,23 +75,26 @@ public final class BoundedWait<T> {
         AtomicReference<T> lastSeen = new AtomicReference<>();
         AtomicReference<RuntimeException> lastError = new AtomicReference<>();
         try {
-            return Awaitility.await(description)
+            // a boolean condition: awaitility does not render the state (a whole object's toString) on every read
+            Awaitility.await(description)
                     .atMost(timeout)
                     .pollDelay(Duration.ZERO)
                     .pollInterval(IterativePollInterval.iterative(
                             previous -> min(previous.multipliedBy(2), pollInterval), min(FIRST_POLL, pollInterval)))
                     .pollInSameThread()
                     .until(() -> {
+                        T state;
                         try {
-                            T state = probe.get();
-                            lastSeen.set(state);
-                            lastError.set(null);
-                            return state;
+                            state = probe.get();
                         } catch (RuntimeException e) {
                             lastError.set(e);
-                            return null;
+                            return false;
                         }
-                    }, state -> state != null && done.test(state));
+                        lastSeen.set(state);
+                        lastError.set(null);
+                        return state != null && done.test(state);
+                    });
+            return lastSeen.get();
         } catch (ConditionTimeoutException timedOut) {
             throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), lastError.get()), lastError.get());
         }

@@ -71,6 +71,8 @@ public final class EmbeddedCluster implements IngressCluster {
                 throw e;
             }
             NettyDataPlane dataPlane = remember(started(dataPlaneStart));
+            // the users' client makes its TLS connection while the controllers start; a failure shows on first use
+            startAside("embedded-cluster-client-connect", () -> apiServer.client().getKubernetesVersion());
             startControllers(dataPlane);
         } catch (RuntimeException | Error failure) {
             close();
