@@ -40,6 +40,8 @@ import java.util.Optional;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -295,8 +297,27 @@ public final class SecureIngress {
     /** Namespace, fixtures, hosts, manifests: in that order, each awaited. */
     void setUp(String owner) {
         applier.createNamespace(names.namespace(), owner);
-        deployFixtures();
-        deployHosts();
+        if (settings.fixtures().isEmpty() || plan.hosts().isEmpty()) {
+            deployFixtures();
+            deployHosts();
+        } else {
+            // the sample apps start while the hosts' secrets, Gateway and routes are applied and awaited
+            CompletableFuture<Void> fixtures = CompletableFuture.runAsync(this::deployFixtures,
+                    task -> new Thread(task, "secure-ingress-fixtures-" + names.namespace()).start());
+            try {
+                deployHosts();
+            } catch (RuntimeException | Error hostsFailed) {
+                failureOf(fixtures).ifPresent(hostsFailed::addSuppressed);
+                throw hostsFailed;
+            }
+            Optional<Throwable> fixturesFailed = failureOf(fixtures);
+            if (fixturesFailed.isPresent() && fixturesFailed.get() instanceof Error error) {
+                throw error;
+            }
+            if (fixturesFailed.isPresent()) {
+                throw (RuntimeException) fixturesFailed.get();
+            }
+        }
         for (String manifest : settings.manifests()) {
             applyManifest(manifest);
         }
@@ -305,6 +326,16 @@ public final class SecureIngress {
     /** Deletes everything the class created. */
     void tearDown() {
         applier.deleteAll();
+    }
+
+    /** Waits for {@code task} (its own waits are bounded) and returns what it failed with, if it did. */
+    private static Optional<Throwable> failureOf(CompletableFuture<Void> task) {
+        try {
+            task.join();
+            return Optional.empty();
+        } catch (CompletionException e) {
+            return Optional.of(e.getCause());
+        }
     }
 
     private void deployFixtures() {
