@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -18,8 +17,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,53 +45,61 @@ final class DeploymentReconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentReconciler.class);
 
-    private final KubernetesClient client;
+    private final InformedObjects<Deployment> deployments;
+    private final InformedObjects<ReplicaSet> replicaSets;
+    private final InformedObjects<Pod> pods;
     private final PodRuntime runtime;
 
-    DeploymentReconciler(KubernetesClient client, PodRuntime runtime) {
-        this.client = client;
+    DeploymentReconciler(InformedObjects<Deployment> deployments, InformedObjects<ReplicaSet> replicaSets,
+                         InformedObjects<Pod> pods, PodRuntime runtime) {
+        this.deployments = deployments;
+        this.replicaSets = replicaSets;
+        this.pods = pods;
         this.runtime = runtime;
     }
 
     void reconcile(String namespace, String name) {
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
-        List<ReplicaSet> replicaSets = client.apps().replicaSets().inNamespace(namespace).list().getItems();
-        List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
+        Deployment deployment = deployments.get(namespace, name);
+        List<ReplicaSet> inNamespace = replicaSets.inNamespace(namespace);
         if (deployment == null || deployment.getMetadata().getDeletionTimestamp() != null) {
-            deleteOwnedBy(namespace, name, replicaSets, pods);
+            deleteOwnedBy(name, inNamespace, pods.inNamespace(namespace));
             return;
         }
         String uid = deployment.getMetadata().getUid();
-        List<ReplicaSet> owned = new ArrayList<>(replicaSets.stream().filter(rs -> ownedBy(rs, uid)).toList());
+        List<ReplicaSet> owned = new ArrayList<>(inNamespace.stream().filter(rs -> ownedBy(rs, uid)).toList());
         String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate());
         int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
 
-        ReplicaSet current = owned.stream().filter(rs -> rs.getMetadata().getName().equals(currentName)).findFirst()
-                .orElse(null);
-        if (current == null) {
-            current = client.apps().replicaSets().inNamespace(namespace)
-                    .resource(newReplicaSet(deployment, currentName, desired)).create();
-            owned.add(current);
+        if (owned.stream().noneMatch(rs -> rs.getMetadata().getName().equals(currentName))) {
+            owned.add(replicaSets.create(newReplicaSet(deployment, currentName, desired)));
             LOG.debug("Created ReplicaSet {}/{}", namespace, currentName);
         }
-        boolean changed = false;
-        for (ReplicaSet rs : owned) {
+        boolean createdPods = false;
+        for (int i = 0; i < owned.size(); i++) {
+            ReplicaSet rs = owned.get(i);
             int wanted = rs.getMetadata().getName().equals(currentName) ? desired : 0;
             if (!Objects.equals(rs.getSpec().getReplicas(), wanted)) {
-                rs.getSpec().setReplicas(wanted);
-                client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName())
-                        .edit(stored -> {
-                            stored.getSpec().setReplicas(wanted);
-                            return stored;
-                        });
+                rs = replicaSets.update(rs, stored -> {
+                    stored.getSpec().setReplicas(wanted);
+                    return stored;
+                });
+                if (rs == null) {
+                    continue;
+                }
+                owned.set(i, rs);
             }
-            changed |= scalePods(rs, pods);
+            createdPods |= scalePods(rs, pods.inNamespace(namespace));
+        }
+        if (createdPods) {
+            // each new pod's first reconcile brings this Deployment back, with the pod running: statuses then
+            return;
         }
 
-        List<Pod> podsNow = changed ? client.pods().inNamespace(namespace).list().getItems() : pods;
+        List<Pod> podsNow = pods.inNamespace(namespace);
         int total = 0;
         int updated = 0;
         int ready = 0;
+        List<Runnable> replicaSetStatuses = new ArrayList<>();
         for (ReplicaSet rs : owned) {
             List<Pod> rsPods = activePodsOf(rs, podsNow);
             int rsReady = (int) rsPods.stream().filter(DeploymentReconciler::isReady).count();
@@ -103,17 +108,19 @@ final class DeploymentReconciler {
             if (rs.getMetadata().getName().equals(currentName)) {
                 updated = rsPods.size();
             }
-            writeReplicaSetStatus(rs, rsPods.size(), rsReady);
+            replicaSetStatuses.add(() -> writeReplicaSetStatus(rs, rsPods.size(), rsReady));
         }
+        // the Deployment's status first: it is what users wait for
         writeDeploymentStatus(deployment, currentName, desired, total, updated, ready);
+        replicaSetStatuses.forEach(Runnable::run);
     }
 
-    /** Creates or deletes pods of the ReplicaSet to match its replicas; true when it changed anything. */
-    private boolean scalePods(ReplicaSet rs, List<Pod> pods) {
-        List<Pod> active = activePodsOf(rs, pods);
+    /** Creates or deletes pods of the ReplicaSet to match its replicas; true when it created any. */
+    private boolean scalePods(ReplicaSet rs, List<Pod> podsInNamespace) {
+        List<Pod> active = activePodsOf(rs, podsInNamespace);
         int wanted = Optional.ofNullable(rs.getSpec().getReplicas()).orElse(1);
         for (int i = active.size(); i < wanted; i++) {
-            Pod pod = client.pods().inNamespace(rs.getMetadata().getNamespace()).resource(newPod(rs)).create();
+            Pod pod = pods.create(newPod(rs));
             LOG.debug("Created pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
         }
         if (active.size() > wanted) {
@@ -124,30 +131,25 @@ final class DeploymentReconciler {
                 deletePod(pod);
             }
         }
-        return active.size() != wanted;
+        return active.size() < wanted;
     }
 
-    private void deleteOwnedBy(String namespace, String deploymentName, List<ReplicaSet> replicaSets, List<Pod> pods) {
-        for (ReplicaSet rs : replicaSets) {
+    private void deleteOwnedBy(String deploymentName, List<ReplicaSet> inNamespace, List<Pod> podsInNamespace) {
+        for (ReplicaSet rs : inNamespace) {
             OwnerReference owner = controllerOf(rs);
             if (owner == null || !"Deployment".equals(owner.getKind()) || !owner.getName().equals(deploymentName)) {
                 continue;
             }
-            activePodsOf(rs, pods).forEach(this::deletePod);
-            client.apps().replicaSets().inNamespace(namespace).withName(rs.getMetadata().getName()).delete();
-            LOG.debug("Deleted ReplicaSet {}/{} of deleted Deployment {}", namespace, rs.getMetadata().getName(), deploymentName);
+            activePodsOf(rs, podsInNamespace).forEach(this::deletePod);
+            replicaSets.delete(rs);
+            LOG.debug("Deleted ReplicaSet {}/{} of deleted Deployment {}", rs.getMetadata().getNamespace(),
+                    rs.getMetadata().getName(), deploymentName);
         }
     }
 
     private void deletePod(Pod pod) {
         runtime.retire(pod);
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
+        pods.delete(pod);
     }
 
     private static ReplicaSet newReplicaSet(Deployment deployment, String name, int replicas) {
@@ -212,9 +214,10 @@ final class DeploymentReconciler {
                 && Objects.equals(old.getObservedGeneration(), rs.getMetadata().getGeneration())) {
             return;
         }
-        ReplicaSet copy = new ReplicaSetBuilder(rs).withStatus(status).build();
-        copy.getMetadata().setResourceVersion(null);
-        client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy).updateStatus();
+        replicaSets.updateStatus(rs, stored -> {
+            stored.setStatus(status);
+            return stored;
+        });
     }
 
     private void writeDeploymentStatus(Deployment deployment, String currentReplicaSet, int desired, int total,
@@ -243,9 +246,10 @@ final class DeploymentReconciler {
         if (fingerprint(status).equals(fingerprint(old))) {
             return;
         }
-        Deployment copy = new DeploymentBuilder(deployment).withStatus(status).build();
-        copy.getMetadata().setResourceVersion(null);
-        client.apps().deployments().inNamespace(deployment.getMetadata().getNamespace()).resource(copy).updateStatus();
+        deployments.updateStatus(deployment, stored -> {
+            stored.setStatus(status);
+            return stored;
+        });
         LOG.debug("Deployment {}/{}: {}/{} ready", deployment.getMetadata().getNamespace(),
                 deployment.getMetadata().getName(), ready, desired);
     }
@@ -298,9 +302,10 @@ final class DeploymentReconciler {
                 + status.getReadyReplicas() + "|" + status.getAvailableReplicas() + "|" + conditions;
     }
 
-    private static List<Pod> activePodsOf(ReplicaSet rs, List<Pod> pods) {
+    private List<Pod> activePodsOf(ReplicaSet rs, List<Pod> pods) {
         String uid = rs.getMetadata().getUid();
-        return pods.stream().filter(p -> ownedBy(p, uid) && p.getMetadata().getDeletionTimestamp() == null).toList();
+        return pods.stream().filter(p -> ownedBy(p, uid) && p.getMetadata().getDeletionTimestamp() == null
+                && !runtime.isRetired(p)).toList();
     }
 
     static boolean isReady(Pod pod) {

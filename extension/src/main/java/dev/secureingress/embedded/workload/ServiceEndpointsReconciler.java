@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
@@ -47,16 +46,21 @@ final class ServiceEndpointsReconciler {
     static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
     static final String MANAGED_BY = "endpointslice-controller.k8s.io";
 
-    private final KubernetesClient client;
+    private final InformedObjects<Service> services;
+    private final InformedObjects<Endpoints> endpoints;
+    private final InformedObjects<EndpointSlice> slices;
     private final PodRuntime runtime;
 
-    ServiceEndpointsReconciler(KubernetesClient client, PodRuntime runtime) {
-        this.client = client;
+    ServiceEndpointsReconciler(InformedObjects<Service> services, InformedObjects<Endpoints> endpoints,
+                               InformedObjects<EndpointSlice> slices, PodRuntime runtime) {
+        this.services = services;
+        this.endpoints = endpoints;
+        this.slices = slices;
         this.runtime = runtime;
     }
 
     void reconcile(String namespace, String name, List<Pod> podsInNamespace) {
-        Service service = client.services().inNamespace(namespace).withName(name).get();
+        Service service = services.get(namespace, name);
         if (service == null) {
             deleteManagedObjects(namespace, name);
             return;
@@ -141,21 +145,21 @@ final class ServiceEndpointsReconciler {
                 .withPorts(ports)
                 .build()));
         String namespace = service.getMetadata().getNamespace();
-        Endpoints existing = client.endpoints().inNamespace(namespace).withName(service.getMetadata().getName()).get();
-        Endpoints desired = new EndpointsBuilder()
-                .withNewMetadata()
-                .withName(service.getMetadata().getName())
-                .withNamespace(namespace)
-                .withLabels(service.getMetadata().getLabels())
-                .endMetadata()
-                .withSubsets(subsets)
-                .build();
+        Endpoints existing = endpoints.get(namespace, service.getMetadata().getName());
         if (existing == null) {
-            client.endpoints().inNamespace(namespace).resource(desired).create();
-        } else if (!sameJson(existing.getSubsets(), desired.getSubsets())) {
-            existing.setSubsets(subsets);
-            existing.getMetadata().setResourceVersion(null);
-            client.endpoints().inNamespace(namespace).resource(existing).update();
+            endpoints.create(new EndpointsBuilder()
+                    .withNewMetadata()
+                    .withName(service.getMetadata().getName())
+                    .withNamespace(namespace)
+                    .withLabels(service.getMetadata().getLabels())
+                    .endMetadata()
+                    .withSubsets(subsets)
+                    .build());
+        } else if (!sameJson(existing.getSubsets(), subsets)) {
+            endpoints.update(existing, stored -> {
+                stored.setSubsets(subsets);
+                return stored;
+            });
         }
     }
 
@@ -163,8 +167,7 @@ final class ServiceEndpointsReconciler {
         String namespace = service.getMetadata().getNamespace();
         String serviceName = service.getMetadata().getName();
         Map<String, EndpointSlice> existing = new LinkedHashMap<>();
-        for (EndpointSlice slice : client.discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel(SERVICE_NAME_LABEL, serviceName).list().getItems()) {
+        for (EndpointSlice slice : slicesOf(namespace, serviceName, false)) {
             existing.put(slice.getMetadata().getName(), slice);
         }
         Set<String> wanted = new HashSet<>();
@@ -196,16 +199,25 @@ final class ServiceEndpointsReconciler {
                     .build();
             EndpointSlice current = existing.get(name);
             if (current == null) {
-                client.discovery().v1().endpointSlices().inNamespace(namespace).resource(desired).create();
+                slices.create(desired);
             } else if (!sameJson(current.getEndpoints(), desired.getEndpoints()) || !sameJson(current.getPorts(), desired.getPorts())) {
-                current.setEndpoints(desired.getEndpoints());
-                current.setPorts(desired.getPorts());
-                current.getMetadata().setResourceVersion(null);
-                client.discovery().v1().endpointSlices().inNamespace(namespace).resource(current).update();
+                slices.update(current, stored -> {
+                    stored.setEndpoints(desired.getEndpoints());
+                    stored.setPorts(desired.getPorts());
+                    return stored;
+                });
             }
         }
-        existing.keySet().stream().filter(name -> !wanted.contains(name)).forEach(name ->
-                client.discovery().v1().endpointSlices().inNamespace(namespace).withName(name).delete());
+        existing.values().stream().filter(slice -> !wanted.contains(slice.getMetadata().getName())).forEach(slices::delete);
+    }
+
+    /** The service's slices (only the ones this controller manages when {@code managedOnly}). */
+    private List<EndpointSlice> slicesOf(String namespace, String serviceName, boolean managedOnly) {
+        return slices.inNamespace(namespace).stream()
+                .filter(slice -> slice.getMetadata().getLabels() != null
+                        && serviceName.equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL))
+                        && (!managedOnly || MANAGED_BY.equals(slice.getMetadata().getLabels().get(MANAGED_BY_LABEL))))
+                .toList();
     }
 
     /**
@@ -217,11 +229,10 @@ final class ServiceEndpointsReconciler {
     }
 
     private void deleteManagedObjects(String namespace, String serviceName) {
-        client.discovery().v1().endpointSlices().inNamespace(namespace).withLabel(SERVICE_NAME_LABEL, serviceName)
-                .withLabel(MANAGED_BY_LABEL, MANAGED_BY).delete();
-        Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(serviceName).get();
-        if (endpoints != null) {
-            client.endpoints().inNamespace(namespace).withName(serviceName).delete();
+        slicesOf(namespace, serviceName, true).forEach(slices::delete);
+        Endpoints existing = endpoints.get(namespace, serviceName);
+        if (existing != null) {
+            endpoints.delete(existing);
         }
     }
 

@@ -4,16 +4,17 @@ import dev.secureingress.embedded.watch.InformerSet;
 import dev.secureingress.embedded.workload.ReconcileQueue.Kind;
 import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,9 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Everything is event-driven (fabric8 informers, no polling): a change is reconciled as soon as its watch
- * event arrives, on one reconcile thread. Pods get their own loopback address on Linux (see
+ * event arrives, workloads on one reconcile thread and Services' endpoints on another. Reconciles read the
+ * informers' caches and write only what changed; their own writes count before the informers deliver them
+ * (see {@link InformedObjects}), so a stale cache never makes a second ReplicaSet or extra pods. Pods get their own loopback address on Linux (see
  * {@link PodAddressing}). A pod whose image has no stand-in stays Pending and not ready; its container waits
  * with reason {@value PodRuntime#NO_STAND_IN} and a message saying how to register one, also recorded as a
  * Warning event (shown by {@code kubectl describe pod}). A deleted pod of a Deployment is replaced; a deleted
@@ -51,13 +54,20 @@ public final class WorkloadController implements AutoCloseable {
     private final KubernetesClient client;
     private final PodAddressing addressing;
     private final PodRuntime runtime;
+    private final InformedObjects<Deployment> deploymentObjects;
+    private final InformedObjects<ReplicaSet> replicaSetObjects;
+    private final InformedObjects<Pod> podObjects;
+    private final InformedObjects<Service> serviceObjects;
+    private final InformedObjects<Endpoints> endpointsObjects;
+    private final InformedObjects<EndpointSlice> endpointSliceObjects;
     private final DeploymentReconciler deployments;
     private final ServiceEndpointsReconciler endpoints;
     private final EventRecorder events;
+    /** Deployments, pods and namespaces. */
     private final ReconcileQueue queue;
+    /** Services' Endpoints and EndpointSlices, beside the workloads as the endpoints controllers run beside the kubelet. */
+    private final ReconcileQueue endpointsQueue;
     private InformerSet informers;
-    private SharedIndexInformer<Pod> podInformer;
-    private SharedIndexInformer<Service> serviceInformer;
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -65,10 +75,17 @@ public final class WorkloadController implements AutoCloseable {
         this.client = builder.client;
         this.addressing = builder.addressing;
         this.runtime = new PodRuntime(builder.standIns, addressing);
-        this.deployments = new DeploymentReconciler(client, runtime);
-        this.endpoints = new ServiceEndpointsReconciler(client, runtime);
+        this.deploymentObjects = new InformedObjects<>(client, Deployment.class);
+        this.replicaSetObjects = new InformedObjects<>(client, ReplicaSet.class);
+        this.podObjects = new InformedObjects<>(client, Pod.class);
+        this.serviceObjects = new InformedObjects<>(client, Service.class);
+        this.endpointsObjects = new InformedObjects<>(client, Endpoints.class);
+        this.endpointSliceObjects = new InformedObjects<>(client, EndpointSlice.class);
+        this.deployments = new DeploymentReconciler(deploymentObjects, replicaSetObjects, podObjects, runtime);
+        this.endpoints = new ServiceEndpointsReconciler(serviceObjects, endpointsObjects, endpointSliceObjects, runtime);
         this.events = new EventRecorder(client);
         this.queue = new ReconcileQueue("workload-controller", this::reconcile);
+        this.endpointsQueue = new ReconcileQueue("endpoints-controller", this::reconcile);
     }
 
     /** A builder for a controller working through {@code client} (owned by the caller; not closed here). */
@@ -109,7 +126,7 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     /**
-     * Starts watching Deployments, Pods, Services and Namespaces; returns once the informers hold the
+     * Starts watching Deployments, ReplicaSets, Pods, Services, Endpoints, EndpointSlices and Namespaces; returns once the informers hold the
      * current state (bounded: 60 s). Reconciling then runs in the background.
      *
      * @throws IllegalStateException when the informers cannot sync, naming the API server's error
@@ -122,14 +139,25 @@ public final class WorkloadController implements AutoCloseable {
         long begin = System.nanoTime();
         try {
             informers = InformerSet.builder("Workload controller")
-                    .watch("Deployments", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0)
-                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.DEPLOYMENT, ns, name), null)))
-                    .watch("Pods", () -> podInformer = client.pods().inAnyNamespace().runnableInformer(0)
-                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.POD, ns, name), this::onPodDeleted)))
-                    .watch("Services", () -> serviceInformer = client.services().inAnyNamespace().runnableInformer(0)
-                            .addEventHandler(handler((ns, name) -> queue.enqueue(Kind.SERVICE, ns, name), null)))
+                    .watch("Deployments", () -> deploymentObjects.readFrom(
+                            client.apps().deployments().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> enqueue(Kind.DEPLOYMENT, ns, name), null)))
+                    .watch("ReplicaSets", () -> replicaSetObjects.readFrom(
+                            client.apps().replicaSets().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> { }, this::onReplicaSetDeleted)))
+                    .watch("Pods", () -> podObjects.readFrom(client.pods().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> enqueue(Kind.POD, ns, name), this::onPodDeleted)))
+                    .watch("Services", () -> serviceObjects.readFrom(client.services().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> enqueue(Kind.SERVICE, ns, name), null)))
+                    .watch("Endpoints", () -> endpointsObjects.readFrom(
+                            client.endpoints().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> { }, (Endpoints deleted) -> enqueue(Kind.SERVICE,
+                                    deleted.getMetadata().getNamespace(), deleted.getMetadata().getName()))))
+                    .watch("EndpointSlices", () -> endpointSliceObjects.readFrom(
+                            client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
+                            handler((ns, name) -> { }, this::onEndpointSliceDeleted)))
                     .watch("Namespaces", () -> client.namespaces().runnableInformer(0)
-                            .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> queue.enqueue(Kind.NAMESPACE,
+                            .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> enqueue(Kind.NAMESPACE,
                                     deleted.getMetadata().getName(), deleted.getMetadata().getName()))))
                     .start(SYNC_TIMEOUT);
         } catch (RuntimeException e) {
@@ -157,6 +185,7 @@ public final class WorkloadController implements AutoCloseable {
             informers.close();
         }
         queue.close();
+        endpointsQueue.close();
         runtime.close();
     }
 
@@ -183,8 +212,32 @@ public final class WorkloadController implements AutoCloseable {
         };
     }
 
+    private void enqueue(Kind kind, String namespace, String name) {
+        (kind == Kind.SERVICE ? endpointsQueue : queue).enqueue(kind, namespace, name);
+    }
+
     private void onPodDeleted(Pod pod) {
-        deploymentNameOf(pod).ifPresent(d -> queue.enqueue(Kind.DEPLOYMENT, pod.getMetadata().getNamespace(), d));
+        deploymentNameOf(pod).ifPresent(d -> enqueue(Kind.DEPLOYMENT, pod.getMetadata().getNamespace(), d));
+    }
+
+    /** A ReplicaSet deleted by somebody else is created again by its Deployment. */
+    private void onReplicaSetDeleted(ReplicaSet replicaSet) {
+        ownerOfKind(replicaSet, "Deployment")
+                .ifPresent(d -> enqueue(Kind.DEPLOYMENT, replicaSet.getMetadata().getNamespace(), d));
+    }
+
+    private void onEndpointSliceDeleted(EndpointSlice slice) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        String service = labels == null ? null : labels.get(ServiceEndpointsReconciler.SERVICE_NAME_LABEL);
+        if (service != null) {
+            enqueue(Kind.SERVICE, slice.getMetadata().getNamespace(), service);
+        }
+    }
+
+    private static Optional<String> ownerOfKind(HasMetadata object, String kind) {
+        List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+        return owners == null ? Optional.empty()
+                : owners.stream().filter(o -> kind.equals(o.getKind())).map(OwnerReference::getName).findFirst();
     }
 
     private void reconcile(ReconcileQueue.Key key) {
@@ -200,7 +253,7 @@ public final class WorkloadController implements AutoCloseable {
     }
 
     private void reconcilePod(String namespace, String name) {
-        Pod pod = podInformer.getStore().getByKey(namespace + "/" + name);
+        Pod pod = podObjects.get(namespace, name);
         if (pod == null || pod.getMetadata().getDeletionTimestamp() != null || runtime.isRetired(pod)) {
             runtime.stop(namespace, name);
             enqueueServices(namespace);
@@ -215,11 +268,12 @@ public final class WorkloadController implements AutoCloseable {
         }
         PodStatus desired = PodStatuses.of(pod, running);
         if (!PodStatuses.fingerprint(desired).equals(PodStatuses.fingerprint(pod.getStatus()))) {
-            Pod withStatus = new PodBuilder(pod).withStatus(desired).build();
-            withStatus.getMetadata().setResourceVersion(null);
-            client.pods().inNamespace(namespace).resource(withStatus).updateStatus();
+            podObjects.updateStatus(pod, stored -> {
+                stored.setStatus(desired);
+                return stored;
+            });
         }
-        deploymentNameOf(pod).ifPresent(d -> queue.enqueue(Kind.DEPLOYMENT, namespace, d));
+        deploymentNameOf(pod).ifPresent(d -> enqueue(Kind.DEPLOYMENT, namespace, d));
         enqueueServices(namespace);
     }
 
@@ -231,32 +285,26 @@ public final class WorkloadController implements AutoCloseable {
         if (client.namespaces().withName(namespace).get() != null) {
             return;
         }
-        for (Pod pod : podsIn(namespace)) {
-            runtime.retire(pod);
-        }
-        deleteEach(client.apps().deployments().inNamespace(namespace).list().getItems());
-        deleteEach(client.apps().replicaSets().inNamespace(namespace).list().getItems());
-        deleteEach(client.pods().inNamespace(namespace).list().getItems());
-        deleteEach(client.services().inNamespace(namespace).list().getItems());
-        deleteEach(client.endpoints().inNamespace(namespace).list().getItems());
-        deleteEach(client.discovery().v1().endpointSlices().inNamespace(namespace).list().getItems());
+        List<Pod> podsInNamespace = client.pods().inNamespace(namespace).list().getItems();
+        podsInNamespace.forEach(runtime::retire);
+        client.apps().deployments().inNamespace(namespace).list().getItems().forEach(deploymentObjects::delete);
+        client.apps().replicaSets().inNamespace(namespace).list().getItems().forEach(replicaSetObjects::delete);
+        podsInNamespace.forEach(podObjects::delete);
+        client.services().inNamespace(namespace).list().getItems().forEach(serviceObjects::delete);
+        client.endpoints().inNamespace(namespace).list().getItems().forEach(endpointsObjects::delete);
+        client.discovery().v1().endpointSlices().inNamespace(namespace).list().getItems()
+                .forEach(endpointSliceObjects::delete);
         LOG.debug("Deleted the workloads of deleted namespace {}", namespace);
     }
 
-    private void deleteEach(List<? extends HasMetadata> objects) {
-        for (HasMetadata object : objects) {
-            client.resource(object).delete();
-        }
-    }
-
     private void enqueueServices(String namespace) {
-        for (Service service : serviceInformer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
-            queue.enqueue(Kind.SERVICE, namespace, service.getMetadata().getName());
+        for (Service service : serviceObjects.inNamespace(namespace)) {
+            enqueue(Kind.SERVICE, namespace, service.getMetadata().getName());
         }
     }
 
     private List<Pod> podsIn(String namespace) {
-        return podInformer.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+        return podObjects.inNamespace(namespace);
     }
 
     /**
