@@ -28,11 +28,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -92,7 +94,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final HttpServer loopbackServer;
     private final ServingIdentity identity;
     private final KubernetesClient client;
-    private final KubernetesClient loopbackClient;
+    /** The clients {@link #loopbackClient()} made, closed with the server. */
+    private final List<KubernetesClient> loopbackClients = new CopyOnWriteArrayList<>();
 
     private EmbeddedApiServer(Vertx vertx, HttpServer server, HttpServer loopbackServer, ServingIdentity identity) {
         this.vertx = vertx;
@@ -100,10 +103,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.loopbackServer = loopbackServer;
         this.identity = identity;
         this.client = newClient(clientConfig());
-        this.loopbackClient = newClient(new ConfigBuilder(clientConfig())
-                .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
-                .withCaCertData(null)
-                .build());
+
     }
 
     /** A client on this server's Vert.x instance and the JVM's shared serialization. */
@@ -174,12 +174,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /**
-     * A client for the controllers that run in this JVM: plain HTTP to a second listener bound to the loopback
-     * address only, so that their many watches cost no TLS handshakes. The same objects, watches and answers as
-     * {@link #client()}; owned by the server, do not close it.
+     * A new client for a controller that runs in this JVM: plain HTTP to a second listener bound to the loopback
+     * address only, so that its many watches cost no TLS handshakes. The same objects, watches and answers as
+     * {@link #client()}. Each client handles its responses on an event loop of its own, so that one controller's
+     * informers do not queue behind another's. Owned by the server, do not close it.
      */
     public KubernetesClient loopbackClient() {
-        return loopbackClient;
+        KubernetesClient loopback = newClient(new ConfigBuilder(clientConfig())
+                .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
+                .withCaCertData(null)
+                .build());
+        loopbackClients.add(loopback);
+        return loopback;
     }
 
     /** A fabric8 configuration for this server (verifies the server certificate, namespace {@code default}). */
@@ -241,15 +247,17 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /**
-     * Closes the client and stops the server, waiting at most {@value #CLOSE_TIMEOUT_SECONDS} s for open
+     * Closes the clients and stops the server, waiting at most {@value #CLOSE_TIMEOUT_SECONDS} s for open
      * connections and watches to end. Never throws: a server that does not stop in time is logged (its port is
      * released with the JVM at the latest), so that a test's teardown does not fail a green test.
      */
     @Override
     public void close() {
-        for (KubernetesClient owned : List.of(client, loopbackClient)) {
+        List<KubernetesClient> owned = new ArrayList<>(loopbackClients);
+        owned.add(client);
+        for (KubernetesClient each : owned) {
             try {
-                owned.close();
+                each.close();
             } catch (RuntimeException e) {
                 LOG.warn("Closing a client of the embedded API server {} failed", url(), e);
             }

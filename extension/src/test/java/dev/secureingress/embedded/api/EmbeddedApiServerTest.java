@@ -82,6 +82,11 @@ class EmbeddedApiServerTest {
         assertThat(loopback.getMasterUrl().getPort()).isNotEqualTo(URI.create(api.url()).getPort());
         assertThat(loopback.configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("seen", "over https");
+
+        KubernetesClient another = api.loopbackClient();
+        assertThat(another).as("each controller gets a client of its own").isNotSameAs(loopback);
+        assertThat(another.configMaps().inNamespace("default").withName(name).get().getData())
+                .containsEntry("seen", "over https");
     }
 
     @Test
