@@ -2,7 +2,7 @@ package dev.secureingress.cluster;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.pollinterval.IterativePollInterval;
+import org.awaitility.pollinterval.PollInterval;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -30,6 +30,7 @@ public final class BoundedWait<T> {
     private final String description;
     private Duration timeout = Duration.ofSeconds(60);
     private Duration pollInterval = Duration.ofMillis(50);
+    private Duration quickReads = Duration.ZERO;
     private Function<? super T, String> describer = String::valueOf;
 
     private BoundedWait(String description) {
@@ -59,6 +60,18 @@ public final class BoundedWait<T> {
         return this;
     }
 
+    /**
+     * Reads every 5 ms during the first {@code period} of the wait, for a state usually reached within it (it
+     * is then seen within 5 ms), and only after that less often, as {@link #pollEvery} says; none unless set.
+     */
+    public BoundedWait<T> pollQuicklyFor(Duration period) {
+        if (period.isNegative()) {
+            throw new IllegalArgumentException("period must not be negative, was " + period);
+        }
+        this.quickReads = period;
+        return this;
+    }
+
     /** How the last seen state is rendered in the timeout message. Must not reveal private keys. */
     public BoundedWait<T> describedBy(Function<? super T, String> describer) {
         this.describer = describer;
@@ -79,8 +92,7 @@ public final class BoundedWait<T> {
             Awaitility.await(description)
                     .atMost(timeout)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(IterativePollInterval.iterative(
-                            previous -> min(previous.multipliedBy(2), pollInterval), min(FIRST_POLL, pollInterval)))
+                    .pollInterval(pollSchedule(System.nanoTime()))
                     .pollInSameThread()
                     .until(() -> {
                         T state;
@@ -98,6 +110,13 @@ public final class BoundedWait<T> {
         } catch (ConditionTimeoutException timedOut) {
             throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), lastError.get()), lastError.get());
         }
+    }
+
+    /** The pauses between reads of a wait that began at {@code begin} (a {@link System#nanoTime()}). */
+    PollInterval pollSchedule(long begin) {
+        Duration quickest = min(FIRST_POLL, pollInterval);
+        return (count, previous) -> System.nanoTime() - begin < quickReads.toNanos() ? quickest
+                : min((count <= 1 ? quickest : previous).multipliedBy(2), pollInterval);
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@link FixtureDeployer#awaitAvailable} on an API server that can watch, and on one that cannot. */
+/** {@link FixtureDeployer#awaitAvailable}: what it returns, and what its timeout reports. */
 class FixtureDeployerTest {
 
     @Test
@@ -45,7 +45,7 @@ class FixtureDeployerTest {
     }
 
     @Test
-    void withoutWatchesTheDeploymentIsPolledAndATimeoutReportsItsConditions() {
+    void aTimeoutReportsTheConditionsLastSeen() {
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init();
         try (KubernetesClient client = server.createClient()) {

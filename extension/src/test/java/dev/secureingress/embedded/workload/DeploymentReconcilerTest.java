@@ -8,9 +8,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,26 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DeploymentReconcilerTest {
 
-    private static EmbeddedApiServer api;
-    private static KubernetesClient client;
+    @AutoClose
+    private static final EmbeddedApiServer api = EmbeddedApiServer.start();
+    private static final KubernetesClient client = api.client();
 
     private String namespace;
     private PodRuntime runtime;
     private FrozenCache<Deployment> deploymentCache;
     private DeploymentReconciler reconciler;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
 
     @BeforeEach
     void staleCaches() {

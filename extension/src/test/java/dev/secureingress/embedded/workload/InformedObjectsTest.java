@@ -8,8 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,23 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Reads and writes of {@link InformedObjects} while its informer's cache lags behind (a {@link FrozenCache}). */
 class InformedObjectsTest {
 
-    private static EmbeddedApiServer api;
-    private static KubernetesClient client;
+    @AutoClose
+    private static final EmbeddedApiServer api = EmbeddedApiServer.start();
+    private static final KubernetesClient client = api.client();
 
     private String namespace;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-    }
 
     @BeforeEach
     void newNamespace() {
