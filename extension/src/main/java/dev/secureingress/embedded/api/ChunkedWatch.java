@@ -5,8 +5,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.HttpServerResponse;
 
-import java.nio.charset.StandardCharsets;
-
 /** A watch over a long-lived chunked HTTP response: one JSON watch event per line, as Go clients expect. */
 final class ChunkedWatch extends WatchTransport {
 
@@ -27,17 +25,8 @@ final class ChunkedWatch extends WatchTransport {
     }
 
     @Override
-    public boolean send(String text) {
-        if (hasEnded()) {
-            return false;
-        }
-        response.write(text + "\n");
-        return true;
-    }
-
-    @Override
-    public boolean send(byte[] bytes) {
-        return send(new String(bytes, StandardCharsets.UTF_8));
+    protected void write(String event) {
+        response.write(event + "\n");
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +44,24 @@ abstract class WatchTransport implements WebSocket {
     protected final boolean hasEnded() {
         return ended.get();
     }
+
+    /** Sends one watch event, unless the watch ended; never waits for the write to complete. */
+    @Override
+    public final boolean send(String event) {
+        if (hasEnded()) {
+            return false;
+        }
+        write(event);
+        return true;
+    }
+
+    @Override
+    public final boolean send(byte[] event) {
+        return send(new String(event, StandardCharsets.UTF_8));
+    }
+
+    /** Writes one event to the client without waiting for the write. */
+    protected abstract void write(String event);
 
     /** Tells the listener, once and off the calling thread, that the watch ended. */
     protected final void ended(int code, String reason) {

@@ -5,8 +5,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.ServerWebSocket;
 
-import java.nio.charset.StandardCharsets;
-
 /** A watch over a WebSocket, as fabric8 clients open them: one text message per watch event. */
 final class WebSocketWatch extends WatchTransport {
 
@@ -29,17 +27,8 @@ final class WebSocketWatch extends WatchTransport {
     }
 
     @Override
-    public boolean send(String text) {
-        if (hasEnded()) {
-            return false;
-        }
-        socket.writeTextMessage(text);
-        return true;
-    }
-
-    @Override
-    public boolean send(byte[] bytes) {
-        return send(new String(bytes, StandardCharsets.UTF_8));
+    protected void write(String event) {
+        socket.writeTextMessage(event);
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,12 +41,14 @@ class WatchTransportTest {
             }
         };
         RecordingWatch watch = new RecordingWatch(drainingListener);
+        assertThat(watch.send("{\"type\":\"ADDED\"}")).isTrue();
 
         watch.ended(1000, "client went away");
         watch.ended(1000, "connection closed");
 
         assertThat(watch.hasEnded()).isTrue();
         assertThat(watch.send("{}")).as("a send after the end").isFalse();
+        assertThat(watch.written).containsExactly("{\"type\":\"ADDED\"}");
         assertThat(listenerCalled.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(listenerThreads).doesNotContain(Thread.currentThread());
         listenerMayReturn.countDown();
@@ -56,19 +57,16 @@ class WatchTransportTest {
 
     private static final class RecordingWatch extends WatchTransport {
 
+        final List<String> written = new CopyOnWriteArrayList<>();
+
         RecordingWatch(WebSocketListener listener) {
             super(new RecordedRequest("HTTP/1.1", null, "/api/v1/secrets?watch=true", Headers.builder().build(),
                     new Buffer()), listener);
         }
 
         @Override
-        public boolean send(String text) {
-            return !hasEnded();
-        }
-
-        @Override
-        public boolean send(byte[] bytes) {
-            return send(new String(bytes, StandardCharsets.UTF_8));
+        protected void write(String event) {
+            written.add(event);
         }
 
         @Override
