@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves the API over Vert.x: turns each request into the mock web server's {@link RecordedRequest}, lets the
@@ -24,9 +25,10 @@ import java.util.Locale;
  */
 final class ApiHttpHandler implements Handler<HttpServerRequest> {
 
-    private final Dispatcher dispatcher;
+    private final CompletableFuture<? extends Dispatcher> dispatcher;
 
-    ApiHttpHandler(Dispatcher dispatcher) {
+    /** Serves what {@code dispatcher} answers; a request that comes before it is ready waits for it. */
+    ApiHttpHandler(CompletableFuture<? extends Dispatcher> dispatcher) {
         this.dispatcher = dispatcher;
     }
 
@@ -35,7 +37,7 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
         if (isWebSocketUpgrade(request)) {
             // Upgrade synchronously, before the (empty) request body is read.
             RecordedRequest recorded = recorded(request, null);
-            MockResponse response = dispatcher.dispatch(recorded);
+            MockResponse response = dispatcher.join().dispatch(recorded);
             if (response.getWebSocketListener() != null) {
                 request.toWebSocket()
                         .onSuccess(socket -> WebSocketWatch.open(recorded, response, socket))
@@ -52,7 +54,7 @@ final class ApiHttpHandler implements Handler<HttpServerRequest> {
                     RecordedRequest recorded = recorded(request, body.length() == 0 ? null : body.getBytes());
                     // Off the event loop, one request at a time (ordered): a slow request (a cold JVM's first
                     // serialisation, a large list) never holds up other clients' connects and TLS handshakes.
-                    context.executeBlocking(() -> dispatcher.dispatch(recorded), true)
+                    context.executeBlocking(() -> dispatcher.join().dispatch(recorded), true)
                             .onFailure(failure -> fail(request, failure))
                             .onSuccess(response -> {
                                 if (response.getWebSocketListener() != null) {

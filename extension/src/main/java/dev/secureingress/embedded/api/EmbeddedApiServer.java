@@ -131,13 +131,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(KeyCertOptions.wrap(identity.keyManagers()))
                 .setSslEngineOptions(identity.sslEngineOptions());
-        HttpServer server;
-        HttpServer loopbackServer;
+        // the listeners start and the clients are built while the seed objects are stored; requests (none come
+        // before start returns) would wait for the seed
+        ApiHttpHandler handler = new ApiHttpHandler(seeded);
+        EmbeddedApiServer api;
         try {
-            ApiHttpHandler handler = new ApiHttpHandler(seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
-            server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
-            loopbackServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
+            HttpServer server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
+            HttpServer loopbackServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
                     .requestHandler(handler).listen());
+            api = new EmbeddedApiServer(vertx, server, loopbackServer, identity);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
@@ -147,7 +149,21 @@ public final class EmbeddedApiServer implements AutoCloseable {
             throw new IllegalStateException("the embedded API server could not start on " + HOST + " within "
                     + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
-        EmbeddedApiServer api = new EmbeddedApiServer(vertx, server, loopbackServer, identity);
+        try {
+            seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            api.close();
+            throw new IllegalStateException("interrupted while seeding the embedded API server", e);
+        } catch (TimeoutException e) {
+            api.close();
+            throw new IllegalStateException("the embedded API server did not store its seed objects within "
+                    + START_TIMEOUT.toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            api.close();
+            throw new IllegalStateException("the embedded API server could not store its seed objects: "
+                    + e.getCause(), e.getCause());
+        }
         LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
                 (System.nanoTime() - started) / 1_000_000);
         return api;
