@@ -266,6 +266,8 @@ public final class WorkloadController implements AutoCloseable {
                     "spec.containers{" + container + "}", "Failed", problem.message()));
             LOG.debug("Pod {}/{} started on {} (ready: {})", namespace, name, running.podIp(), running.ready());
         }
+        // the Deployment next, ahead of this pod's own status event: it reads the status written here
+        deploymentNameOf(pod).ifPresent(d -> enqueue(Kind.DEPLOYMENT, namespace, d));
         PodStatus desired = PodStatuses.of(pod, running);
         if (!PodStatuses.fingerprint(desired).equals(PodStatuses.fingerprint(pod.getStatus()))) {
             podObjects.updateStatus(pod, stored -> {
@@ -273,7 +275,6 @@ public final class WorkloadController implements AutoCloseable {
                 return stored;
             });
         }
-        deploymentNameOf(pod).ifPresent(d -> enqueue(Kind.DEPLOYMENT, namespace, d));
         enqueueServices(namespace);
     }
 
