@@ -294,7 +294,10 @@ public final class SecureIngress {
 
     // ---- lifecycle (driven by the extension)
 
-    /** Namespace, fixtures, hosts, manifests: in that order, each awaited. */
+    /**
+     * Namespace, then fixtures and hosts side by side (each awaited; a failure of either is thrown with the
+     * other's attached), then manifests.
+     */
     void setUp(String owner) {
         applier.createNamespace(names.namespace(), owner);
         if (settings.fixtures().isEmpty() || plan.hosts().isEmpty()) {
