@@ -89,10 +89,10 @@ public final class EmbeddedCluster implements IngressCluster {
      */
     private void startControllers(NettyDataPlane dataPlane) {
         CompletableFuture<WorkloadController> workloads = startAside("embedded-cluster-workloads-start",
-                () -> WorkloadController.start(apiServer.loopbackClient(), standIns));
+                () -> WorkloadController.start(apiServer.inProcessClient(), standIns));
         RuntimeException failure = null;
         try {
-            remember(GatewayController.start(apiServer.loopbackClient(), dataPlane));
+            remember(GatewayController.start(apiServer.inProcessClient(), dataPlane));
         } catch (RuntimeException e) {
             failure = e;
         }

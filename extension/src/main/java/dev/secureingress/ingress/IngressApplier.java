@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,6 +28,9 @@ import java.util.Objects;
  * object it applies. Thread-safe.
  */
 public final class IngressApplier {
+
+    /** How often {@link #apply} tries a replace that conflicts with another writer. */
+    private static final int APPLY_ATTEMPTS = 5;
 
     /** Label put on namespaces this library creates. */
     public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
@@ -70,14 +74,24 @@ public final class IngressApplier {
         return apply(namespace);
     }
 
-    /** Creates the object or, when it exists, replaces it; returns what the server stored. */
+    /**
+     * Creates the object or, when it exists, replaces it; returns what the server stored. A replace that loses
+     * the race with another writer (a controller writing the object's status between our read and our write) is
+     * tried again on the newer version, up to {@value #APPLY_ATTEMPTS} times, as {@code kubectl apply} never fails
+     * on such a race.
+     */
     public <T extends HasMetadata> T apply(T resource) {
         T withNamespace = labelled(resource);
-        T stored;
-        try {
-            stored = client.resource(withNamespace).createOr(NonDeletingOperation::update);
-        } catch (KubernetesClientException e) {
-            throw new IllegalStateException("cannot apply " + describe(withNamespace) + ": " + e.getMessage(), e);
+        T stored = null;
+        for (int attempt = 1; stored == null; attempt++) {
+            try {
+                stored = client.resource(withNamespace).createOr(NonDeletingOperation::update);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == APPLY_ATTEMPTS) {
+                    throw new IllegalStateException("cannot apply " + describe(withNamespace)
+                            + (attempt > 1 ? " (attempt " + attempt + ")" : "") + ": " + e.getMessage(), e);
+                }
+            }
         }
         remember(withNamespace);
         return stored;

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -54,7 +55,7 @@ import java.util.concurrent.TimeoutException;
  * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA.
  * (fabric8's {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way
  * to supply one, which is why the store is served through Vert.x directly.) The controllers that run in
- * this JVM use {@link #loopbackClient()}: the same API over plain HTTP on a second, loopback-only listener.
+ * this JVM use {@link #inProcessClient()}: the same API and watches, handed to the dispatcher without a network.
  *
  * <pre>{@code
  * try (EmbeddedApiServer api = EmbeddedApiServer.start()) {
@@ -91,26 +92,25 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** The clients' event loops: a client's work runs beside the server's, not queued behind it. */
     private final Vertx clientVertx = Vertx.vertx();
     private final HttpServer server;
-    private final HttpServer loopbackServer;
+    private final InProcessTransport inProcess;
     private final ServingIdentity identity;
     private final KubernetesClient client;
-    /** The clients {@link #loopbackClient()} made, closed with the server. */
-    private final List<KubernetesClient> loopbackClients = new CopyOnWriteArrayList<>();
+    /** The clients {@link #inProcessClient()} made, closed with the server. */
+    private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer server, HttpServer loopbackServer, ServingIdentity identity) {
+    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess, ServingIdentity identity) {
         this.vertx = vertx;
         this.server = server;
-        this.loopbackServer = loopbackServer;
+        this.inProcess = inProcess;
         this.identity = identity;
-        this.client = newClient(clientConfig());
-
+        this.client = newClient(new Vertx5HttpClientFactory(clientVertx));
     }
 
-    /** A client on this server's Vert.x instance and the JVM's shared serialization. */
-    private KubernetesClient newClient(Config config) {
-        return new KubernetesClientBuilder().withConfig(config)
+    /** A client of this server over {@code transport}, with the JVM's shared serialization. */
+    private KubernetesClient newClient(HttpClient.Factory transport) {
+        return new KubernetesClientBuilder().withConfig(clientConfig())
                 .withKubernetesSerialization(SERIALIZATION)
-                .withHttpClientFactory(new Vertx5HttpClientFactory(clientVertx)).build();
+                .withHttpClientFactory(transport).build();
     }
 
     /**
@@ -137,9 +137,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
         EmbeddedApiServer api;
         try {
             HttpServer server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
-            HttpServer loopbackServer = await(vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
-                    .requestHandler(handler).listen());
-            api = new EmbeddedApiServer(vertx, server, loopbackServer, identity);
+            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(seeded), identity);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
@@ -190,18 +188,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /**
-     * A new client for a controller that runs in this JVM: plain HTTP to a second listener bound to the loopback
-     * address only, so that its many watches cost no TLS handshakes. The same objects, watches and answers as
-     * {@link #client()}. Each client handles its responses on an event loop of its own, so that one controller's
-     * informers do not queue behind another's. Owned by the server, do not close it.
+     * A new client for a controller that runs in this JVM: its requests are answered by the server's dispatcher on
+     * the calling thread and its watches are fed straight from the server's watch listeners, without sockets,
+     * HTTP or TLS. The same objects, watches and answers as {@link #client()}. Owned by the server, do not close
+     * it.
      */
-    public KubernetesClient loopbackClient() {
-        KubernetesClient loopback = newClient(new ConfigBuilder(clientConfig())
-                .withMasterUrl("http://" + HOST + ":" + loopbackServer.actualPort())
-                .withCaCertData(null)
-                .build());
-        loopbackClients.add(loopback);
-        return loopback;
+    public KubernetesClient inProcessClient() {
+        KubernetesClient inProcessClient = newClient(inProcess);
+        inProcessClients.add(inProcessClient);
+        return inProcessClient;
     }
 
     /** A fabric8 configuration for this server (verifies the server certificate, namespace {@code default}). */
@@ -269,7 +264,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<KubernetesClient> owned = new ArrayList<>(loopbackClients);
+        List<KubernetesClient> owned = new ArrayList<>(inProcessClients);
         owned.add(client);
         for (KubernetesClient each : owned) {
             try {
@@ -278,6 +273,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 LOG.warn("Closing a client of the embedded API server {} failed", url(), e);
             }
         }
+        inProcess.close();
         Future.join(clientVertx.close(), vertx.close()).toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionally(failure -> {

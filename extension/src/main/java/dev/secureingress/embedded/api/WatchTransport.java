@@ -66,7 +66,12 @@ abstract class WatchTransport implements WebSocket {
     /** Tells the listener, once and off the calling thread, that the watch ended. */
     protected final void ended(int code, String reason) {
         if (ended.compareAndSet(false, true)) {
-            ENDINGS.execute(() -> listener.onClosed(this, code, reason));
+            runApart(() -> listener.onClosed(this, code, reason));
         }
+    }
+
+    /** Runs {@code task} on a thread of its own, as news from the other end of a connection arrives. */
+    protected static void runApart(Runnable task) {
+        ENDINGS.execute(task);
     }
 }

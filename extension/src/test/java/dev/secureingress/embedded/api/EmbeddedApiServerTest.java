@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -71,20 +70,21 @@ class EmbeddedApiServerTest {
     }
 
     @Test
-    void theLoopbackClientSeesTheSameObjectsOverPlainHttpOnLoopbackOnly() {
+    void theInProcessClientsSeeTheSameObjectsAsTheNetworkClient() {
         String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
         client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(name).endMetadata().addToData("seen", "over https").build()).create();
 
-        KubernetesClient loopback = api.loopbackClient();
-        assertThat(loopback.getMasterUrl().getProtocol()).isEqualTo("http");
-        assertThat(loopback.getMasterUrl().getHost()).isEqualTo("127.0.0.1");
-        assertThat(loopback.getMasterUrl().getPort()).isNotEqualTo(URI.create(api.url()).getPort());
-        assertThat(loopback.configMaps().inNamespace("default").withName(name).get().getData())
+        KubernetesClient inProcess = api.inProcessClient();
+        assertThat(inProcess.configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("seen", "over https");
+        inProcess.configMaps().inNamespace("default").withName(name)
+                .edit(cm -> new ConfigMapBuilder(cm).addToData("written", "in process").build());
+        assertThat(client.configMaps().inNamespace("default").withName(name).get().getData())
+                .containsEntry("written", "in process");
 
-        KubernetesClient another = api.loopbackClient();
-        assertThat(another).as("each controller gets a client of its own").isNotSameAs(loopback);
+        KubernetesClient another = api.inProcessClient();
+        assertThat(another).as("each controller gets a client of its own").isNotSameAs(inProcess);
         assertThat(another.configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("seen", "over https");
     }

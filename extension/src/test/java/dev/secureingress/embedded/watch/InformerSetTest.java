@@ -33,7 +33,7 @@ class InformerSetTest {
     @BeforeAll
     static void start() {
         api = EmbeddedApiServer.start();
-        client = api.loopbackClient();
+        client = api.inProcessClient();
     }
 
     @AfterAll

@@ -1,0 +1,94 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+class InProcessTransportTest {
+
+    private final InProcessTransport transport = new InProcessTransport(
+            CompletableFuture.completedFuture(new ApiRequestDispatcher(EmbeddedApiServer.versionInfo())));
+    private final KubernetesClient client = new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:6443").withNamespace("apps")
+                    .withRequestRetryBackoffLimit(0).build())
+            .withHttpClientFactory(transport)
+            .build();
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+        transport.close();
+    }
+
+    @Test
+    void requestsAndWatchesReachTheDispatcher() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps").endMetadata().build())
+                .create();
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Watch ignored = client.configMaps().watch(recording(events))) {
+            client.configMaps().resource(configMap("first")).create();
+            client.configMaps().withName("first").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "v").build());
+            client.configMaps().withName("first").delete();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() == 3);
+        }
+        assertThat(events).containsExactly("ADDED first", "MODIFIED first", "DELETED first");
+        assertThat(client.configMaps().withName("first").get()).isNull();
+    }
+
+    @Test
+    void theDispatchersErrorsReachTheClientAsTheyWould() {
+        assertThatThrownBy(() -> client.configMaps().inNamespace("missing").resource(configMap("x")).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .satisfies(failure -> assertThat(((KubernetesClientException) failure).getCode()).isEqualTo(404));
+    }
+
+    @Test
+    void aClosedTransportRefusesRequests() {
+        transport.close();
+
+        assertThatThrownBy(() -> client.configMaps().list())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasRootCauseInstanceOf(ConnectException.class)
+                .rootCause().hasMessageContaining("the embedded API server is closed")
+                .hasMessageContaining("/api/v1/namespaces/apps/configmaps");
+    }
+
+    private static ConfigMap configMap(String name) {
+        return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().addToData("a", "b").build();
+    }
+
+    private static Watcher<ConfigMap> recording(List<String> events) {
+        return new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                events.add(action + " " + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                events.add("closed " + cause);
+            }
+        };
+    }
+}
