@@ -52,6 +52,7 @@ public final class EmbeddedCluster implements IngressCluster {
     /** What was started, in start order; closed in reverse. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedApiServer apiServer;
+    private KubernetesClient client;
 
     private EmbeddedCluster(PortPolicy portPolicy, StandIns standIns) {
         this.portPolicy = portPolicy;
@@ -71,8 +72,7 @@ public final class EmbeddedCluster implements IngressCluster {
                 throw e;
             }
             NettyDataPlane dataPlane = remember(started(dataPlaneStart));
-            // the users' client makes its TLS connection while the controllers start; a failure shows on first use
-            startAside("embedded-cluster-client-connect", () -> apiServer.client().getKubernetesVersion());
+            client = apiServer.inProcessClient();
             startControllers(dataPlane);
         } catch (RuntimeException | Error failure) {
             close();
@@ -145,9 +145,14 @@ public final class EmbeddedCluster implements IngressCluster {
         return "embedded";
     }
 
+    /**
+     * A client that reaches the embedded API server in process ({@link EmbeddedApiServer#inProcessClient()}): the
+     * same objects, answers and watches as over HTTPS, without a TLS connection. kubectl and other tools use the
+     * server's HTTPS address ({@link EmbeddedApiServer#kubeconfig()}).
+     */
     @Override
     public KubernetesClient client() {
-        return apiServer.client();
+        return client;
     }
 
     /** The embedded API server (URL, certificate, kubeconfig). */

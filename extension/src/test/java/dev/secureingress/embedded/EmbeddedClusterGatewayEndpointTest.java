@@ -26,6 +26,15 @@ class EmbeddedClusterGatewayEndpointTest {
     }
 
     @Test
+    void theClusterClientAndTheHttpsClientShareTheSameApi() {
+        cluster.client().resource(gatewayService("shared", "127.0.0.9")).create();
+
+        assertThat(cluster.apiServer().client().services().inNamespace("istio-system").withName("shared-istio").get())
+                .as("written in process, read over HTTPS").isNotNull();
+        assertThat(cluster.client().getMasterUrl().toString()).startsWith(cluster.apiServer().url());
+    }
+
+    @Test
     void readsAddressAndBoundPortFromTheGatewayService() {
         cluster.client().resource(gatewayService("bound", "127.0.0.7")).create();
 

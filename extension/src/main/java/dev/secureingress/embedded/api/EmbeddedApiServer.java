@@ -89,12 +89,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** The servers' event loops. */
     private final Vertx vertx;
-    /** The clients' event loops: a client's work runs beside the server's, not queued behind it. */
-    private final Vertx clientVertx = Vertx.vertx();
+    /** The HTTPS client's event loops, made with it: its work runs beside the server's, not queued behind it. */
+    private Vertx clientVertx; // guarded by this
     private final HttpServer server;
     private final InProcessTransport inProcess;
     private final ServingIdentity identity;
-    private final KubernetesClient client;
+    private volatile KubernetesClient client;
     /** The clients {@link #inProcessClient()} made, closed with the server. */
     private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
@@ -103,7 +103,6 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.server = server;
         this.inProcess = inProcess;
         this.identity = identity;
-        this.client = newClient(new Vertx5HttpClientFactory(clientVertx));
     }
 
     /** A client of this server over {@code transport}, with the JVM's shared serialization. */
@@ -182,9 +181,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
         return identity.certificateAuthority().certificatePem();
     }
 
-    /** A client for this server, verifying its certificate; owned by the server, do not close it. */
+    /**
+     * A client for this server over HTTPS, verifying its certificate, made on first use; owned by the server, do not
+     * close it.
+     */
     public KubernetesClient client() {
-        return client;
+        KubernetesClient made = client;
+        if (made == null) {
+            synchronized (this) {
+                if (client == null) {
+                    clientVertx = Vertx.vertx();
+                    client = newClient(new Vertx5HttpClientFactory(clientVertx));
+                }
+                made = client;
+            }
+        }
+        return made;
     }
 
     /**
@@ -265,7 +277,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
     @Override
     public void close() {
         List<KubernetesClient> owned = new ArrayList<>(inProcessClients);
-        owned.add(client);
+        if (client != null) {
+            owned.add(client);
+        }
         for (KubernetesClient each : owned) {
             try {
                 each.close();
@@ -274,7 +288,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
             }
         }
         inProcess.close();
-        Future.join(clientVertx.close(), vertx.close()).toCompletionStage().toCompletableFuture()
+        Future<Void> clientsClosed;
+        synchronized (this) {
+            clientsClosed = clientVertx == null ? Future.succeededFuture() : clientVertx.close();
+        }
+        Future.join(clientsClosed, vertx.close()).toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionally(failure -> {
                     LOG.warn("The embedded API server {} did not stop within {} s: {}", url(), CLOSE_TIMEOUT_SECONDS,
