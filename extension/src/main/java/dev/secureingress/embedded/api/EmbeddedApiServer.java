@@ -302,10 +302,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .join();
     }
 
+    /** A dispatcher holding the seed objects, copied from the JVM's {@link SeedTemplate}. */
     private static ApiRequestDispatcher seededDispatcher() {
-        ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
-        seed(dispatcher);
-        return dispatcher;
+        return SeedTemplate.DISPATCHER.copy();
+    }
+
+    /** The seed objects, created once per JVM in a dispatcher that serves nobody and is only copied. */
+    private static final class SeedTemplate {
+        static final ApiRequestDispatcher DISPATCHER = seeded(new ApiRequestDispatcher(versionInfo()));
+
+        private static ApiRequestDispatcher seeded(ApiRequestDispatcher dispatcher) {
+            seed(dispatcher);
+            return dispatcher;
+        }
     }
 
     private static void seed(ApiRequestDispatcher dispatcher) {

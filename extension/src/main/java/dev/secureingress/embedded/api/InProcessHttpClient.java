@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A fabric8 HTTP client of the embedded API server for code in the same JVM: each request is answered by the
- * server's dispatcher on the calling thread, each watch is an {@link InProcessWatch}. Everything above the HTTP
+ * server's dispatcher ({@link InProcessTransport#dispatchAsync}), each watch is an {@link InProcessWatch}. Everything above the HTTP
  * client (informers, retries, serialisation) is fabric8's own. Made by {@link InProcessTransport}.
  */
 final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, InProcessTransport, InProcessHttpClient.Builder> {
@@ -41,17 +41,20 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
     @Override
     public CompletableFuture<HttpResponse<AsyncBody>> consumeBytesDirect(StandardHttpRequest request,
             AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+        RecordedRequest recorded;
         try {
-            MockResponse answer = transport.dispatch(recorded(request));
+            recorded = recorded(request);
+        } catch (RuntimeException unreadable) {
+            return CompletableFuture.failedFuture(unreadable);
+        }
+        return transport.dispatchAsync(recorded).thenApply(answer -> {
             if (answer.getWebSocketListener() != null) {
                 // fabric8 clients watch over WebSockets; a plain request that asks to watch is not answered by a stream
                 answer = ApiErrors.badRequest("in-process clients watch over a WebSocket; cannot stream "
                         + request.uri());
             }
-            return CompletableFuture.completedFuture(new DispatchedResponse(request, answer, consumer));
-        } catch (IOException | RuntimeException failure) {
-            return CompletableFuture.failedFuture(failure);
-        }
+            return new DispatchedResponse(request, answer, consumer);
+        });
     }
 
     @Override

@@ -16,7 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The API server as the controllers in its own JVM reach it: a fabric8 {@link HttpClient.Factory} whose clients
@@ -28,6 +31,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a refused connection does.
  */
 final class InProcessTransport implements HttpClient.Factory, AutoCloseable {
+
+    /**
+     * Where requests are answered: beside their callers, as a server answers its clients, so that an informer's
+     * start does not wait for its list and several lists run at once. Shared by the servers of this JVM; idle
+     * threads go after a minute.
+     */
+    private static final ExecutorService ANSWERING = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "embedded-api-in-process");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final CompletableFuture<? extends Dispatcher> dispatcher;
     private final Set<InProcessWatch> openWatches = ConcurrentHashMap.newKeySet();
@@ -54,7 +68,18 @@ final class InProcessTransport implements HttpClient.Factory, AutoCloseable {
         return builder;
     }
 
-    /** Lets the dispatcher answer a request. */
+    /** Lets the dispatcher answer a request on a thread of its own; a closed transport refuses it. */
+    CompletableFuture<MockResponse> dispatchAsync(RecordedRequest request) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return dispatch(request);
+            } catch (ConnectException refused) {
+                throw new CompletionException(refused);
+            }
+        }, ANSWERING);
+    }
+
+    /** Lets the dispatcher answer a request on the calling thread. */
     MockResponse dispatch(RecordedRequest request) throws ConnectException {
         refuseWhenClosed(request);
         return dispatcher.join().dispatch(request);

@@ -90,6 +90,28 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void everyServerStartsWithTheSeedAndKeepsItsOwnObjects() {
+        String name = "only-here-" + UUID.randomUUID().toString().substring(0, 8);
+        try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
+            KubernetesClient secondClient = second.inProcessClient();
+            assertThat(secondClient.apiextensions().v1().customResourceDefinitions()
+                    .withName("gateways.gateway.networking.k8s.io").get()).isNotNull();
+            assertThat(secondClient.namespaces().withName("istio-system").get().getMetadata().getLabels())
+                    .containsEntry("kubernetes.io/metadata.name", "istio-system");
+
+            ConfigMap created = secondClient.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                    .withNewMetadata().withName(name).endMetadata().build()).create();
+
+            long newest = Long.parseLong(created.getMetadata().getResourceVersion());
+            assertThat(secondClient.apiextensions().v1().customResourceDefinitions().list().getItems())
+                    .allSatisfy(crd -> assertThat(Long.parseLong(crd.getMetadata().getResourceVersion()))
+                            .as("seeded before the new object").isLessThan(newest));
+            assertThat(client.configMaps().inNamespace("default").withName(name).get())
+                    .as("another server's object").isNull();
+        }
+    }
+
+    @Test
     void secondServerInTheJvmHasItsOwnPortAndTheSameTrustedCa() {
         try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
             assertThat(second.url()).isNotEqualTo(api.url());
