@@ -4,8 +4,15 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.pollinterval.PollInterval;
 
+import io.fabric8.kubernetes.client.dsl.Resource;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -109,6 +116,36 @@ public final class BoundedWait<T> {
             return lastSeen.get();
         } catch (ConditionTimeoutException timedOut) {
             throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), lastError.get()), lastError.get());
+        }
+    }
+
+    /**
+     * Waits until {@code done} accepts the object {@code resource} names, told of each change by a watch (as
+     * {@code kubectl wait} is) instead of reading the object again and again; returns the accepted state. The
+     * watch ends with the wait. The poll settings do not apply.
+     *
+     * @throws WaitTimeoutException naming what was awaited and the last state seen
+     * @throws IllegalStateException when the object cannot be watched (the reason attached)
+     */
+    public <R extends T> R untilWatched(Resource<R> resource, Predicate<? super R> done) {
+        AtomicReference<T> lastSeen = new AtomicReference<>();
+        CompletableFuture<List<R>> met = resource.informOnCondition(items -> {
+            R state = items.isEmpty() ? null : items.get(0);
+            lastSeen.set(state);
+            return state != null && done.test(state);
+        });
+        try {
+            return met.get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(0);
+        } catch (TimeoutException timedOut) {
+            throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), null), null);
+        } catch (ExecutionException failed) {
+            throw new IllegalStateException("cannot watch for " + description + ": " + failed.getCause().getMessage(),
+                    failed.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + description, interrupted);
+        } finally {
+            met.cancel(false);
         }
     }
 

@@ -29,8 +29,6 @@ public final class FixtureDeployer {
 
     private static final Logger LOG = LoggerFactory.getLogger(FixtureDeployer.class);
 
-    private static final int QUICK_READS_SECONDS = 2;
-
     private final KubernetesClient client;
 
     private Duration timeout = Duration.ofSeconds(120);
@@ -64,16 +62,14 @@ public final class FixtureDeployer {
     }
 
     /**
-     * Waits until the Deployment reports {@code Available=True} for its current generation. It is read every
-     * 5 ms during the first {@value #QUICK_READS_SECONDS} s (in-JVM stand-ins are Available within tens of
-     * milliseconds: noticed at once), then every 50 ms (a real cluster pulling an image takes seconds).
+     * Waits until the Deployment reports {@code Available=True} for its current generation, told of each change
+     * by a watch.
      */
     public Deployment awaitAvailable(String namespace, String deploymentName) {
         return BoundedWait.<Deployment>forState("Deployment " + namespace + "/" + deploymentName + " to be Available")
                 .atMost(timeout)
-                .pollQuicklyFor(Duration.ofSeconds(QUICK_READS_SECONDS))
                 .describedBy(this::describe)
-                .until(() -> client.apps().deployments().inNamespace(namespace).withName(deploymentName).get(),
+                .untilWatched(client.apps().deployments().inNamespace(namespace).withName(deploymentName),
                         FixtureDeployer::isAvailable);
     }
 

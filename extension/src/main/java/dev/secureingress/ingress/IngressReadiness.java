@@ -35,7 +35,7 @@ public final class IngressReadiness {
                         + " to be Accepted and Programmed with every listener Programmed and ResolvedRefs")
                 .atMost(timeout)
                 .describedBy(ConditionReport::of)
-                .until(() -> client.resources(Gateway.class).inNamespace(namespace).withName(name).get(),
+                .untilWatched(client.resources(Gateway.class).inNamespace(namespace).withName(name),
                         IngressReadiness::gatewayReady);
     }
 
@@ -45,7 +45,7 @@ public final class IngressReadiness {
                         + " to be Accepted with ResolvedRefs by every parent")
                 .atMost(timeout)
                 .describedBy(ConditionReport::of)
-                .until(() -> client.resources(HTTPRoute.class).inNamespace(namespace).withName(name).get(),
+                .untilWatched(client.resources(HTTPRoute.class).inNamespace(namespace).withName(name),
                         IngressReadiness::routeReady);
     }
 

@@ -46,20 +46,32 @@ class FixtureDeployerTest {
 
     @Test
     void aTimeoutReportsTheConditionsLastSeen() {
+        try (EmbeddedApiServer api = EmbeddedApiServer.start()) {
+            KubernetesClient client = api.client();
+            String namespace = "fd-" + UUID.randomUUID().toString().substring(0, 8);
+            new IngressApplier(client, namespace).createNamespace(namespace, FixtureDeployerTest.class.getSimpleName());
+            Deployment created = client.resource(deployment(namespace)).create();
+            created.setStatus(status("False", created.getMetadata().getGeneration()));
+            client.resource(created).updateStatus();
+
+            assertThatThrownBy(() -> new FixtureDeployer(client).timeout(Duration.ofSeconds(1))
+                    .awaitAvailable(namespace, "web"))
+                    .isInstanceOf(WaitTimeoutException.class)
+                    .hasMessageContaining("Deployment " + namespace + "/web to be Available")
+                    .hasMessageContaining("Available=False")
+                    .hasMessageContaining("MinimumReplicasUnavailable");
+        }
+    }
+
+    @Test
+    void aDeploymentThatCannotBeWatchedIsReportedWithTheReason() {
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
-            Deployment unavailable = deployment("apps");
-            unavailable.setStatus(status("False", 1L));
-            unavailable.getMetadata().setGeneration(1L);
-            server.expect().get().withPath("/apis/apps/v1/namespaces/apps/deployments/web")
-                    .andReturn(200, unavailable).always();
-
             assertThatThrownBy(() -> new FixtureDeployer(client).timeout(Duration.ofSeconds(3)).awaitAvailable("apps", "web"))
-                    .isInstanceOf(WaitTimeoutException.class)
-                    .hasMessageContaining("Deployment apps/web to be Available")
-                    .hasMessageContaining("Available=False")
-                    .hasMessageContaining("MinimumReplicasUnavailable");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot watch for Deployment apps/web to be Available")
+                    .hasMessageContaining("Not Found");
         } finally {
             server.destroy();
         }
