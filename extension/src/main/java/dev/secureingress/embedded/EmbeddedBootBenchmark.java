@@ -110,8 +110,7 @@ public final class EmbeddedBootBenchmark implements Benchmark {
 
     private static void awaitTeapot(KubernetesClient client) {
         Endpoints endpoints = BoundedWait.<Endpoints>forState("Endpoints default/httpbin with a ready address")
-                .pollEvery(Duration.ofMillis(5))
-                .until(() -> client.endpoints().inNamespace("default").withName(Fixture.HTTPBIN.serviceName()).get(),
+                .untilWatched(client.endpoints().inNamespace("default").withName(Fixture.HTTPBIN.serviceName()),
                         e -> e.getSubsets() != null && e.getSubsets().stream().anyMatch(s -> s.getAddresses() != null
                                 && !s.getAddresses().isEmpty() && s.getPorts() != null && !s.getPorts().isEmpty()));
         EndpointSubset subset = endpoints.getSubsets().stream()
