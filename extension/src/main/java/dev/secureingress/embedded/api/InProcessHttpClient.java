@@ -21,7 +21,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,10 +34,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, InProcessTransport, InProcessHttpClient.Builder> {
 
     private final InProcessTransport transport;
+    /** The watches this client (and the clients derived from it) opened; they end when it is closed. */
+    private final Set<InProcessWatch> watches;
 
-    private InProcessHttpClient(Builder builder, AtomicBoolean closed) {
+    private InProcessHttpClient(Builder builder, AtomicBoolean closed, Set<InProcessWatch> watches) {
         super(builder, closed);
         this.transport = builder.transport();
+        this.watches = watches;
     }
 
     @Override
@@ -72,6 +77,8 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
             }
             InProcessWatch watch = new InProcessWatch(recorded, answer.getWebSocketListener(), listener);
             transport.opened(watch);
+            watches.removeIf(WatchTransport::hasEnded);
+            watches.add(watch);
             listener.onOpen(watch.clientEnd());
             answer.getWebSocketListener().onOpen(watch, answer);
             // like a socket's first read, the first event arrives after the caller has the WebSocket in hand
@@ -108,7 +115,10 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
 
     @Override
     protected void doClose() {
-        // nothing is held per client: the watches end with their informers or with the server
+        // as when a client's connections drop: the server forgets the watches, their listeners hear of the end
+        for (InProcessWatch watch : List.copyOf(watches)) {
+            watch.clientEnd().sendClose(1001, "the client is closed");
+        }
     }
 
     /** The dispatcher's answer to one request; its body is handed to the consumer when fabric8 asks for it. */
@@ -204,7 +214,8 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
 
         @Override
         public InProcessHttpClient build() {
-            return new InProcessHttpClient(this, client == null ? new AtomicBoolean() : client.getClosed());
+            return client == null ? new InProcessHttpClient(this, new AtomicBoolean(), ConcurrentHashMap.newKeySet())
+                    : new InProcessHttpClient(this, client.getClosed(), client.watches);
         }
     }
 }

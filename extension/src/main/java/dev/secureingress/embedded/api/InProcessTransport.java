@@ -92,6 +92,12 @@ final class InProcessTransport implements HttpClient.Factory, AutoCloseable {
         openWatches.add(watch);
     }
 
+    /** How many watches are open now. */
+    int openWatches() {
+        openWatches.removeIf(WatchTransport::hasEnded);
+        return openWatches.size();
+    }
+
     private void refuseWhenClosed(RecordedRequest request) throws ConnectException {
         if (closed) {
             throw new ConnectException("the embedded API server is closed; cannot " + request.getMethod() + " "

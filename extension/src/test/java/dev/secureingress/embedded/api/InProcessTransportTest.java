@@ -57,6 +57,26 @@ class InProcessTransportTest {
     }
 
     @Test
+    void closingAClientEndsItsWatchesOnTheServer() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps").endMetadata().build())
+                .create();
+        KubernetesClient another = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:6443").build())
+                .withHttpClientFactory(transport)
+                .build();
+        List<String> events = new CopyOnWriteArrayList<>();
+        another.configMaps().inNamespace("apps").watch(recording(events));
+        client.configMaps().watch(recording(new CopyOnWriteArrayList<>()));
+        assertThat(transport.openWatches()).isEqualTo(2);
+
+        another.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> transport.openWatches() == 1);
+        client.configMaps().resource(configMap("after-close")).create();
+        assertThat(events).as("a closed client's watch hears nothing more").isEmpty();
+    }
+
+    @Test
     void theDispatchersErrorsReachTheClientAsTheyWould() {
         assertThatThrownBy(() -> client.configMaps().inNamespace("missing").resource(configMap("x")).create())
                 .isInstanceOf(KubernetesClientException.class)
