@@ -200,10 +200,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /**
-     * A new client for a controller that runs in this JVM: its requests are answered by the server's dispatcher on
-     * the calling thread and its watches are fed straight from the server's watch listeners, without sockets,
-     * HTTP or TLS. The same objects, watches and answers as {@link #client()}. Owned by the server, do not close
-     * it.
+     * A new client for code that runs in this JVM (the controllers, the extension): its requests go straight to
+     * the server's dispatcher and its watches are fed straight from the server's watch listeners, without sockets,
+     * HTTP or TLS ({@link InProcessTransport}). The same objects, watches and answers as {@link #client()}. Owned by
+     * the server, do not close it.
      */
     public KubernetesClient inProcessClient() {
         KubernetesClient inProcessClient = newClient(inProcess);

@@ -53,8 +53,8 @@ public final class GatewayControllerBenchmark implements Benchmark {
         CertificateAuthority ca = CertificateAuthority.root("O=example Inc.,CN=example.com").build();
         TimingDataPlane dataPlane = new TimingDataPlane();
         try (EmbeddedApiServer api = EmbeddedApiServer.start();
-             GatewayController controller = GatewayController.start(api.client(), dataPlane)) {
-            KubernetesClient client = api.client();
+             GatewayController controller = GatewayController.start(api.inProcessClient(), dataPlane)) {
+            KubernetesClient client = api.inProcessClient();
             int[] gateways = {0};
             double programmed = figures.medianMillis(3, () -> {
                 String ns = "bench-" + gateways[0]++;
@@ -63,9 +63,8 @@ public final class GatewayControllerBenchmark implements Benchmark {
                         .forEach(s -> client.resource(s).create());
                 client.resource(gateway(ns)).create();
                 BoundedWait.<Gateway>forState("Gateway " + ns + "/gw Programmed").atMost(WAIT)
-                        .pollEvery(Duration.ofMillis(1))
                         .describedBy(ConditionReport::of)
-                        .until(() -> client.resources(Gateway.class).inNamespace(ns).withName("gw").get(),
+                        .untilWatched(client.resources(Gateway.class).inNamespace(ns).withName("gw"),
                                 ConditionReport.hasCondition("Programmed", "True"));
             });
             figures.report("controller.gateway-programmed.ms", programmed, "ms");

@@ -40,8 +40,8 @@ public final class WorkloadBenchmark implements Benchmark {
     @Override
     public void run(Figures figures) throws Exception {
         try (EmbeddedApiServer api = EmbeddedApiServer.start();
-             WorkloadController controller = WorkloadController.start(api.client(), StandIns.withDefaults())) {
-            KubernetesClient client = api.client();
+             WorkloadController controller = WorkloadController.start(api.inProcessClient(), StandIns.withDefaults())) {
+            KubernetesClient client = api.inProcessClient();
             AtomicInteger run = new AtomicInteger();
             figures.report("workload.httpbin.ready.ms", figures.medianMillis(2, 10, () -> {
                 String namespace = "bench-" + run.incrementAndGet();
