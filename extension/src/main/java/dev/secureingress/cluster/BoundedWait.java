@@ -1,10 +1,11 @@
 package dev.secureingress.cluster;
 
+import io.fabric8.kubernetes.client.dsl.Resource;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.pollinterval.PollInterval;
-
-import io.fabric8.kubernetes.client.dsl.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +33,10 @@ import java.util.function.Supplier;
  */
 public final class BoundedWait<T> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedWait.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(5);
+    /** The shortest deadline handed to awaitility: a wait whose time is up still reads once. */
+    private static final Duration MIN_WAIT = Duration.ofMillis(1);
 
     private final String description;
     private Duration timeout = Duration.ofSeconds(60);
@@ -92,17 +96,23 @@ public final class BoundedWait<T> {
      *                              are reported as "not found"); exceptions from the probe are reported too
      */
     public T until(Supplier<T> probe, Predicate<? super T> done) {
-        AtomicReference<T> lastSeen = new AtomicReference<>();
+        return poll(probe, done, System.nanoTime());
+    }
+
+    /** {@link #until} for the time left of a wait that began at {@code begin} (a {@link System#nanoTime()}). */
+    private <S extends T> S poll(Supplier<S> probe, Predicate<? super S> done, long begin) {
+        AtomicReference<S> lastSeen = new AtomicReference<>();
         AtomicReference<RuntimeException> lastError = new AtomicReference<>();
+        Duration left = timeout.minusNanos(System.nanoTime() - begin);
         try {
             // a boolean condition: awaitility does not render the state (a whole object's toString) on every read
             Awaitility.await(description)
-                    .atMost(timeout)
+                    .atMost(left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(pollSchedule(System.nanoTime()))
+                    .pollInterval(pollSchedule(begin))
                     .pollInSameThread()
                     .until(() -> {
-                        T state;
+                        S state;
                         try {
                             state = probe.get();
                         } catch (RuntimeException e) {
@@ -122,12 +132,13 @@ public final class BoundedWait<T> {
     /**
      * Waits until {@code done} accepts the object {@code resource} names, told of each change by a watch (as
      * {@code kubectl wait} is) instead of reading the object again and again; returns the accepted state. The
-     * watch ends with the wait. The poll settings do not apply.
+     * watch ends with the wait. Where the object cannot be watched (no permission to list or watch it, a kind not
+     * served yet), it is read as {@link #until} does for the time left.
      *
      * @throws WaitTimeoutException naming what was awaited and the last state seen
-     * @throws IllegalStateException when the object cannot be watched (the reason attached)
      */
     public <R extends T> R untilWatched(Resource<R> resource, Predicate<? super R> done) {
+        long begin = System.nanoTime();
         AtomicReference<T> lastSeen = new AtomicReference<>();
         CompletableFuture<List<R>> met = resource.informOnCondition(items -> {
             R state = items.isEmpty() ? null : items.get(0);
@@ -138,9 +149,9 @@ public final class BoundedWait<T> {
             return met.get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(0);
         } catch (TimeoutException timedOut) {
             throw new WaitTimeoutException(timeoutMessage(lastSeen.get(), null), null);
-        } catch (ExecutionException failed) {
-            throw new IllegalStateException("cannot watch for " + description + ": " + failed.getCause().getMessage(),
-                    failed.getCause());
+        } catch (ExecutionException cannotWatch) {
+            LOG.debug("Cannot watch for {}, reading instead: {}", description, cannotWatch.getCause().toString());
+            return poll(resource::get, done, begin);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + description, interrupted);

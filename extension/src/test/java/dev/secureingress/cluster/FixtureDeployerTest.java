@@ -64,14 +64,22 @@ class FixtureDeployerTest {
     }
 
     @Test
-    void aDeploymentThatCannotBeWatchedIsReportedWithTheReason() {
+    void aDeploymentThatCannotBeWatchedIsReadInstead() {
         KubernetesMockServer server = new KubernetesMockServer(false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
+            // the server answers a read of the Deployment, but neither a list nor a watch
+            Deployment unavailable = deployment("apps");
+            unavailable.setStatus(status("False", 1L));
+            unavailable.getMetadata().setGeneration(1L);
+            server.expect().get().withPath("/apis/apps/v1/namespaces/apps/deployments/web")
+                    .andReturn(200, unavailable).always();
+
             assertThatThrownBy(() -> new FixtureDeployer(client).timeout(Duration.ofSeconds(3)).awaitAvailable("apps", "web"))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("cannot watch for Deployment apps/web to be Available")
-                    .hasMessageContaining("Not Found");
+                    .isInstanceOf(WaitTimeoutException.class)
+                    .hasMessageContaining("Deployment apps/web to be Available")
+                    .hasMessageContaining("Available=False")
+                    .hasMessageContaining("MinimumReplicasUnavailable");
         } finally {
             server.destroy();
         }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -43,7 +42,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestDispatcher.class);
 
-    private final KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    private final WatchedStore store = new WatchedStore();
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
@@ -259,7 +258,8 @@ final class ApiRequestDispatcher extends Dispatcher {
         return items.stream().filter(Map.class::isInstance).map(item -> (Map<String, Object>) item).toList();
     }
 
-    private static boolean isWatch(RecordedRequest request) {
+    /** True for a request that asks to watch ({@code watch=true} or {@code watch=1}). */
+    static boolean isWatch(RecordedRequest request) {
         String path = request.getPath();
         return path.contains("?watch=true") || path.contains("&watch=true") || path.contains("?watch=1")
                 || path.contains("&watch=1");

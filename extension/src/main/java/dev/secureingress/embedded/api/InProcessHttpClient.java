@@ -16,6 +16,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -52,14 +53,13 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
         } catch (RuntimeException unreadable) {
             return CompletableFuture.failedFuture(unreadable);
         }
-        return transport.dispatchAsync(recorded).thenApply(answer -> {
-            if (answer.getWebSocketListener() != null) {
-                // fabric8 clients watch over WebSockets; a plain request that asks to watch is not answered by a stream
-                answer = ApiErrors.badRequest("in-process clients watch over a WebSocket; cannot stream "
-                        + request.uri());
-            }
-            return new DispatchedResponse(request, answer, consumer);
-        });
+        if (ApiRequestDispatcher.isWatch(recorded)) {
+            // fabric8 clients watch over WebSockets; a plain request that asks to watch is not answered by a stream
+            return CompletableFuture.completedFuture(new DispatchedResponse(request,
+                    ApiErrors.badRequest("in-process clients watch over a WebSocket; cannot stream " + request.uri()),
+                    consumer));
+        }
+        return transport.dispatchAsync(recorded).thenApply(answer -> new DispatchedResponse(request, answer, consumer));
     }
 
     @Override
@@ -76,9 +76,18 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
                         new WebSocketResponse(refused, new WebSocketHandshakeException(refused)));
             }
             InProcessWatch watch = new InProcessWatch(recorded, answer.getWebSocketListener(), listener);
-            transport.opened(watch);
+            try {
+                transport.opened(watch);
+            } catch (ConnectException refused) {
+                watch.ended(1001, "the embedded API server is closed");
+                throw refused;
+            }
             watches.removeIf(WatchTransport::hasEnded);
             watches.add(watch);
+            if (getClosed().get()) {
+                // closed while the watch opened: end it as the close would have
+                watch.clientEnd().sendClose(1001, "the client is closed");
+            }
             listener.onOpen(watch.clientEnd());
             answer.getWebSocketListener().onOpen(watch, answer);
             // like a socket's first read, the first event arrives after the caller has the WebSocket in hand

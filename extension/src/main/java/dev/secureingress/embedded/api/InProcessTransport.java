@@ -87,9 +87,13 @@ final class InProcessTransport implements HttpClient.Factory, AutoCloseable {
 
     /** Keeps {@code watch} until it ends, so that {@link #close()} can end it. */
     void opened(InProcessWatch watch) throws ConnectException {
-        refuseWhenClosed(watch.request());
         openWatches.removeIf(WatchTransport::hasEnded);
         openWatches.add(watch);
+        if (closed) {
+            // closed while the watch opened: the close may not have seen it
+            openWatches.remove(watch);
+            refuseWhenClosed(watch.request());
+        }
     }
 
     /** How many watches are open now. */

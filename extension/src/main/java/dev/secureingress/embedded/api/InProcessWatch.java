@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A watch between the dispatcher's watch listener and a client in the same JVM: each event the server sends is
  * handed to the client's {@link WebSocket.Listener} as a text message, in order, as fast as the client asks for
  * them. A WebSocket client reads one message, handles it and then asks for the next ({@link WebSocket#request()});
- * until it asks, later events wait in a queue. Either side may close; the other hears of it once.
+ * until it asks, later events wait in a queue. Either side may close; the other hears of it once. The client's
+ * listener is called by one thread at a time and hears nothing after the close.
  */
 final class InProcessWatch extends WatchTransport {
 
@@ -48,8 +49,10 @@ final class InProcessWatch extends WatchTransport {
 
     @Override
     protected void write(String event) {
-        frames.add(new Frame(event, 0, null));
-        deliver();
+        if (!clientClosed.get()) {
+            frames.add(new Frame(event, 0, null));
+            deliver();
+        }
     }
 
     /** The server closes the watch: the client reads the events sent before, then hears of the close. */
@@ -77,10 +80,10 @@ final class InProcessWatch extends WatchTransport {
                     if (next.text() == null) {
                         frames.clear();
                         closeClient(next.code(), next.reason());
-                        return;
+                    } else if (!clientClosed.get()) {
+                        demand.decrementAndGet();
+                        handOver(next.text());
                     }
-                    demand.decrementAndGet();
-                    handOver(next.text());
                 }
             } finally {
                 delivering.set(false);
@@ -102,6 +105,7 @@ final class InProcessWatch extends WatchTransport {
         }
     }
 
+    /** Called by the delivering thread only, so that the close never overlaps a message. */
     private void closeClient(int code, String reason) {
         if (clientClosed.compareAndSet(false, true)) {
             client.onClose(clientEnd, code, reason);
@@ -128,7 +132,8 @@ final class InProcessWatch extends WatchTransport {
             }
             ended(code, reason);
             frames.clear();
-            runApart(() -> closeClient(code, reason));
+            frames.add(new Frame(null, code, reason));
+            runApart(InProcessWatch.this::deliver);
             return true;
         }
 

@@ -87,6 +87,33 @@ class InProcessWatchTest {
         assertThat(client.messages).isEmpty();
     }
 
+    @Test
+    void nothingReachesTheClientAfterItsCloseAndTheCloseNeverOverlapsAMessage() throws InterruptedException {
+        ClientSide slow = new ClientSide(true) {
+            @Override
+            public void onMessage(WebSocket webSocket, String text) {
+                super.onMessage(webSocket, text);
+                overlaps.compareAndSet(false, !closes.isEmpty());
+            }
+        };
+        InProcessWatch slowWatch = new InProcessWatch(watch.request(), server, slow);
+        slowWatch.start();
+        Thread sender = new Thread(() -> {
+            for (int i = 0; i < 5000; i++) {
+                slowWatch.send(Integer.toString(i));
+            }
+        });
+        sender.start();
+        slowWatch.clientEnd().sendClose(1000, "informer stopped");
+        sender.join(10_000);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> slow.closes.size() == 1);
+        int seenAtClose = slow.messages.size();
+        slowWatch.send("after");
+        assertThat(slow.messages).as("messages after the close").hasSize(seenAtClose);
+        assertThat(slow.overlaps.get()).as("a message handed over after the close").isFalse();
+    }
+
     /** The dispatcher's side: records how the watch ended. */
     private static final class ServerSide extends WebSocketListener {
 
@@ -99,10 +126,11 @@ class InProcessWatchTest {
     }
 
     /** fabric8's side: records messages and closes; asks for the next message itself only when {@code eager}. */
-    private static final class ClientSide implements WebSocket.Listener {
+    private static class ClientSide implements WebSocket.Listener {
 
         final List<String> messages = new CopyOnWriteArrayList<>();
         final List<String> closes = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicBoolean overlaps = new java.util.concurrent.atomic.AtomicBoolean();
         private final boolean eager;
 
         ClientSide(boolean eager) {

@@ -1,0 +1,96 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+/**
+ * fabric8's CRUD object store, whose watches never end while a write hands its event to them. The store's watch
+ * listener, told that its watch ended, stops its sender before it leaves the store's list of watches; a write that
+ * came in between would find a stopped sender, fail with an internal error although the object was stored, and
+ * skip the watches after it. Here a write's event and the end of a watch take turns.
+ */
+final class WatchedStore extends KubernetesCrudDispatcher {
+
+    /** Held while an event is handed to the watches and while a watch ends. */
+    private final Object events = new Object();
+
+    @Override
+    public void processEvent(String path, AttributeSet oldAttributes, AttributeSet newAttributes,
+            GenericKubernetesResource resource, String event) {
+        synchronized (events) {
+            super.processEvent(path, oldAttributes, newAttributes, resource, event);
+        }
+    }
+
+    @Override
+    public MockResponse handleWatch(String path) {
+        MockResponse response = super.handleWatch(path);
+        WebSocketListener watch = response.getWebSocketListener();
+        return watch == null ? response : response.withWebSocketUpgrade(new EndingBetweenEvents(watch));
+    }
+
+    /** The store's watch listener, ending only between two events. */
+    private final class EndingBetweenEvents extends WebSocketListener {
+
+        private final WebSocketListener watch;
+
+        EndingBetweenEvents(WebSocketListener watch) {
+            this.watch = watch;
+        }
+
+        @Override
+        public void onBeforeAccept(WebSocket webSocket, Response response) {
+            watch.onBeforeAccept(webSocket, response);
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            watch.onOpen(webSocket, response);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, String text) {
+            watch.onMessage(webSocket, text);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, ByteString bytes) {
+            watch.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onMessage(WebSocket webSocket, byte[] bytes) {
+            watch.onMessage(webSocket, bytes);
+        }
+
+        @Override
+        public void onPing(WebSocket webSocket, byte[] bytes) {
+            watch.onPing(webSocket, bytes);
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            watch.onClosing(webSocket, code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            synchronized (events) {
+                watch.onClosed(webSocket, code, reason);
+            }
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+            synchronized (events) {
+                watch.onFailure(webSocket, failure, response);
+            }
+        }
+    }
+}
