@@ -47,8 +47,12 @@ final class Reconciler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
 
-    /** A program the data plane accepted, where it bound it, and the logical ports it could not bind. */
-    private record Programmed(GatewayProgram program, ProgrammedGateway result, Map<Integer, String> failedPorts) {
+    /**
+     * A program the data plane accepted for the Gateway object {@code uid}, where it bound it, and the logical ports
+     * it could not bind.
+     */
+    private record Programmed(String uid, GatewayProgram program, ProgrammedGateway result,
+            Map<Integer, String> failedPorts) {
     }
 
     private final ClusterView cluster;
@@ -165,12 +169,20 @@ final class Reconciler {
                 .filter(ListenerState::programmable).map(ListenerState::toProgram).toList();
         GatewayProgram program = new GatewayProgram(gateway.getMetadata().getNamespace(),
                 gateway.getMetadata().getName(), programs);
+        String uid = gateway.getMetadata().getUid();
         Programmed last = programmed.get(key);
+        if (last != null && !Objects.equals(last.uid(), uid)) {
+            // deleted and created again between two passes: a new Gateway gets new listeners, not the old one's
+            programmed.remove(key);
+            dataPlane.remove(program.namespace(), program.name());
+            LOG.info("Gateway {} was created again; its listeners are made anew", key);
+            last = null;
+        }
         if (last == null || !last.program().equals(program)) {
             try {
-                last = new Programmed(program, dataPlane.program(program), Map.of());
+                last = new Programmed(uid, program, dataPlane.program(program), Map.of());
             } catch (GatewayBindException e) {
-                last = new Programmed(program, e.programmed(), e.failedPorts());
+                last = new Programmed(uid, program, e.programmed(), e.failedPorts());
             } catch (RuntimeException e) {
                 return failed(key, e);
             }

@@ -185,6 +185,39 @@ class GatewayControllerTest {
     }
 
     @Test
+    void aGatewayDeletedAndCreatedAgainBetweenTwoPassesGetsNewListeners() throws InterruptedException {
+        String ns = harness.namespace("recreated");
+        Gateway original = gateway(ns, "gw").editSpec()
+                .addNewListener().withName("http").withPort(80).withProtocol("HTTP").endListener().endSpec().build();
+        harness.create(original);
+        harness.awaitGateway(ns, "gw", "Programmed", gatewayCondition("Programmed", "True", "Programmed"));
+        String firstUid = harness.client.resources(Gateway.class).inNamespace(ns).withName("gw").get()
+                .getMetadata().getUid();
+
+        // the controller's next pass waits inside the data plane while the Gateway is deleted and created again
+        java.util.concurrent.CountDownLatch pass = harness.dataPlane.holdNextProgram();
+        harness.create(gateway(ns, "other").editSpec()
+                .addNewListener().withName("http").withPort(81).withProtocol("HTTP").endListener().endSpec().build());
+        harness.client.resources(Gateway.class).inNamespace(ns).withName("gw").delete();
+        dev.secureingress.cluster.BoundedWait.<Boolean>forState("Gateway gw deleted").atMost(ControllerHarness.WAIT)
+                .until(() -> harness.client.resources(Gateway.class).inNamespace(ns).withName("gw").get() == null,
+                        gone -> gone);
+        harness.create(gateway(ns, "gw").editSpec()
+                .addNewListener().withName("http").withPort(80).withProtocol("HTTP").endListener().endSpec().build());
+        String secondUid = harness.client.resources(Gateway.class).inNamespace(ns).withName("gw").get()
+                .getMetadata().getUid();
+        assertThat(secondUid).isNotEqualTo(firstUid);
+        Thread.sleep(300); // the informers take in the delete and the create while the pass waits
+        pass.countDown();
+
+        harness.awaitGateway(ns, "gw", "Programmed", gatewayCondition("Programmed", "True", "Programmed"));
+        dev.secureingress.cluster.BoundedWait.<Boolean>forState("the first Gateway's listeners removed")
+                .atMost(ControllerHarness.WAIT)
+                .until(() -> harness.dataPlane.wasRemoved(ns, "gw") && harness.dataPlane.current(ns, "gw").isPresent(),
+                        done -> done);
+    }
+
+    @Test
     void keepsLastTransitionTimeUntilAStatusChangesAndDoesNotRewriteAnUnchangedStatus() {
         String ns = harness.namespace("transitions");
         harness.create(gateway(ns, "gw").editSpec()

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A data plane that binds nothing: it records every program and removal, gives each Gateway its own
@@ -30,9 +33,32 @@ final class RecordingDataPlane implements DataPlane {
     private final List<GatewayProgram> history = new ArrayList<>();
     private final List<String> removed = new ArrayList<>();
     private final Set<Integer> refusedPorts = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<CountDownLatch> held = new AtomicReference<>();
 
     @Override
-    public synchronized ProgrammedGateway program(GatewayProgram program) {
+    public ProgrammedGateway program(GatewayProgram program) {
+        CountDownLatch hold = held.getAndSet(null);
+        if (hold != null) {
+            try {
+                hold.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return record(program);
+    }
+
+    /**
+     * Holds the next {@link #program} call (and with it the controller's pass) until the returned latch is
+     * counted down.
+     */
+    CountDownLatch holdNextProgram() {
+        CountDownLatch hold = new CountDownLatch(1);
+        held.set(hold);
+        return hold;
+    }
+
+    private synchronized ProgrammedGateway record(GatewayProgram program) {
         String key = program.namespace() + "/" + program.name();
         history.add(program);
         current.put(key, program);
