@@ -29,10 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A fabric8 HTTP client of the embedded API server for code in the same JVM: each request is answered by the
- * server's dispatcher ({@link InProcessTransport#dispatchAsync}), each watch is an {@link InProcessWatch}. Everything above the HTTP
- * client (informers, retries, serialisation) is fabric8's own. Made by {@link InProcessTransport}.
+ * server's dispatcher ({@link InProcessTransport#dispatchAsync}), each watch is an {@link InProcessWatch}.
+ * Everything above the HTTP client (informers, retries, serialisation) is fabric8's own. Made by
+ * {@link InProcessTransport}.
  */
-final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, InProcessTransport, InProcessHttpClient.Builder> {
+final class InProcessHttpClient
+        extends StandardHttpClient<InProcessHttpClient, InProcessTransport, InProcessHttpClient.Builder> {
 
     private final InProcessTransport transport;
     /** The watches this client (and the clients derived from it) opened; they end when it is closed. */

@@ -19,9 +19,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract class WatchTransport implements WebSocket {
 
-    /** Where listeners hear that their watch ended; idle threads go after a minute. */
-    private static final ExecutorService ENDINGS = Executors.newCachedThreadPool(task -> {
-        Thread thread = new Thread(task, "embedded-api-watch-end");
+    /**
+     * Where news from the other end runs, such as a listener hearing that its watch ended; idle threads go after a
+     * minute.
+     */
+    private static final ExecutorService APART = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "embedded-api-watch");
         thread.setDaemon(true);
         return thread;
     });
@@ -72,6 +75,6 @@ abstract class WatchTransport implements WebSocket {
 
     /** Runs {@code task} on a thread of its own, as news from the other end of a connection arrives. */
     protected static void runApart(Runnable task) {
-        ENDINGS.execute(task);
+        APART.execute(task);
     }
 }
