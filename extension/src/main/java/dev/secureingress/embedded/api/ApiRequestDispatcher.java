@@ -154,10 +154,20 @@ final class ApiRequestDispatcher extends Dispatcher {
         return copy;
     }
 
-    /** Creates an object in the store without a round trip through HTTP; used to seed a fresh server. */
+    /**
+     * Stores one of the objects a fresh server holds: without a round trip through HTTP and without the checks a
+     * client's request goes through (the seed objects are the server's own), but in stored form like any other.
+     */
     void create(String collectionPath, HasMetadata object) {
-        MockResponse response = dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
-                jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
+                () -> new IllegalArgumentException("not a collection path: " + collectionPath));
+        Map<String, Object> stored = parseObject(Serialization.asJson(object));
+        toStoredForm(target, stored);
+        MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
+                jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(stored))));
+        if (collectionPath.startsWith(CRD_COLLECTION)) {
+            forgetStoredCrds();
+        }
         if (response.code() >= 300) {
             throw new IllegalStateException("could not seed " + object.getKind() + " "
                     + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
