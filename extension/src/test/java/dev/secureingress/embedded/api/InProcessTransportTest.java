@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,6 +77,40 @@ class InProcessTransportTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> transport.openWatches() == 1);
         client.configMaps().resource(configMap("after-close")).create();
         assertThat(events).as("a closed client's watch hears nothing more").isEmpty();
+    }
+
+    /** {@link WatchedStore}: watches that end while objects are written. */
+    @Test
+    void writesSucceedAndReachTheOpenWatchesWhileOtherWatchesEnd() throws InterruptedException {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("apps").endMetadata().build())
+                .create();
+        List<String> steady = new CopyOnWriteArrayList<>();
+        Watch steadyWatch = client.configMaps().watch(recording(steady));
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            while (writing.get()) {
+                try {
+                    client.configMaps().resource(configMap("cm-" + written.get())).create();
+                    written.incrementAndGet();
+                } catch (RuntimeException failure) {
+                    failures.add(failure);
+                    return;
+                }
+            }
+        });
+        writer.start();
+        for (int i = 0; i < 150 && failures.isEmpty(); i++) {
+            client.configMaps().watch(recording(new CopyOnWriteArrayList<>())).close();
+        }
+        writing.set(false);
+        writer.join(TimeUnit.SECONDS.toMillis(30));
+
+        assertThat(failures).as("writes while watches end").isEmpty();
+        assertThat(written.get()).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> steady.size() == written.get());
+        steadyWatch.close();
     }
 
     @Test
