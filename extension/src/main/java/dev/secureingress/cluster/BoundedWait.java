@@ -41,7 +41,6 @@ public final class BoundedWait<T> {
     private final String description;
     private Duration timeout = Duration.ofSeconds(60);
     private Duration pollInterval = Duration.ofMillis(50);
-    private Duration quickReads = Duration.ZERO;
     private Function<? super T, String> describer = String::valueOf;
 
     private BoundedWait(String description) {
@@ -71,18 +70,6 @@ public final class BoundedWait<T> {
         return this;
     }
 
-    /**
-     * Reads every 5 ms during the first {@code period} of the wait, for a state usually reached within it (it
-     * is then seen within 5 ms), and only after that less often, as {@link #pollEvery} says; none unless set.
-     */
-    public BoundedWait<T> pollQuicklyFor(Duration period) {
-        if (period.isNegative()) {
-            throw new IllegalArgumentException("period must not be negative, was " + period);
-        }
-        this.quickReads = period;
-        return this;
-    }
-
     /** How the last seen state is rendered in the timeout message. Must not reveal private keys. */
     public BoundedWait<T> describedBy(Function<? super T, String> describer) {
         this.describer = describer;
@@ -109,7 +96,7 @@ public final class BoundedWait<T> {
             Awaitility.await(description)
                     .atMost(left.compareTo(MIN_WAIT) < 0 ? MIN_WAIT : left)
                     .pollDelay(Duration.ZERO)
-                    .pollInterval(pollSchedule(begin))
+                    .pollInterval(pollSchedule())
                     .pollInSameThread()
                     .until(() -> {
                         S state;
@@ -160,11 +147,10 @@ public final class BoundedWait<T> {
         }
     }
 
-    /** The pauses between reads of a wait that began at {@code begin} (a {@link System#nanoTime()}). */
-    PollInterval pollSchedule(long begin) {
+    /** The pauses between reads: quick at first, then twice as long each time up to the poll interval. */
+    PollInterval pollSchedule() {
         Duration quickest = min(FIRST_POLL, pollInterval);
-        return (count, previous) -> System.nanoTime() - begin < quickReads.toNanos() ? quickest
-                : min((count <= 1 ? quickest : previous).multipliedBy(2), pollInterval);
+        return (count, previous) -> min((count <= 1 ? quickest : previous).multipliedBy(2), pollInterval);
     }
 
     private static Duration min(Duration a, Duration b) {

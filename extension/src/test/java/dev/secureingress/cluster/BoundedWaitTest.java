@@ -68,22 +68,12 @@ class BoundedWaitTest {
     }
 
     @Test
-    void readsEvery5MillisecondsDuringTheQuickPeriodAndLessOftenAfterIt() {
-        BoundedWait<String> wait = BoundedWait.<String>forState("a state").pollEvery(Duration.ofMillis(80));
-        long began = System.nanoTime();
+    void readsQuicklyFirstThenTwiceAsLongEachTimeUpToTheInterval() {
+        var schedule = BoundedWait.<String>forState("a state").pollEvery(Duration.ofMillis(80)).pollSchedule();
 
-        var unhurried = wait.pollSchedule(began);
-        assertThat(unhurried.next(1, Duration.ZERO)).isEqualTo(Duration.ofMillis(10));
-        assertThat(unhurried.next(2, Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(20));
-        assertThat(unhurried.next(4, Duration.ofMillis(40))).isEqualTo(Duration.ofMillis(80));
-        assertThat(unhurried.next(5, Duration.ofMillis(80))).isEqualTo(Duration.ofMillis(80));
-
-        var quick = wait.pollQuicklyFor(Duration.ofHours(1)).pollSchedule(began);
-        assertThat(quick.next(1, Duration.ZERO)).isEqualTo(Duration.ofMillis(5));
-        assertThat(quick.next(40, Duration.ofMillis(5))).isEqualTo(Duration.ofMillis(5));
-
-        var quickPeriodOver = wait.pollSchedule(began - Duration.ofHours(2).toNanos());
-        assertThat(quickPeriodOver.next(41, Duration.ofMillis(5))).isEqualTo(Duration.ofMillis(10));
-        assertThat(quickPeriodOver.next(44, Duration.ofMillis(80))).isEqualTo(Duration.ofMillis(80));
+        assertThat(schedule.next(1, Duration.ZERO)).isEqualTo(Duration.ofMillis(10));
+        assertThat(schedule.next(2, Duration.ofMillis(10))).isEqualTo(Duration.ofMillis(20));
+        assertThat(schedule.next(4, Duration.ofMillis(40))).isEqualTo(Duration.ofMillis(80));
+        assertThat(schedule.next(5, Duration.ofMillis(80))).isEqualTo(Duration.ofMillis(80));
     }
 }
