@@ -30,7 +30,6 @@ public final class FixtureDeployer {
     private static final Logger LOG = LoggerFactory.getLogger(FixtureDeployer.class);
 
     private final KubernetesClient client;
-
     private Duration timeout = Duration.ofSeconds(120);
 
     public FixtureDeployer(KubernetesClient client) {

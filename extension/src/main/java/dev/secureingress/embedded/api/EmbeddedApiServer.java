@@ -94,7 +94,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private final HttpServer server;
     private final InProcessTransport inProcess;
     private final ServingIdentity identity;
-    private volatile KubernetesClient client;
+    private KubernetesClient client; // guarded by this, made with clientVertx
     /** The clients {@link #inProcessClient()} made, closed with the server. */
     private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
@@ -185,18 +185,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
      * A client for this server over HTTPS, verifying its certificate, made on first use; owned by the server, do not
      * close it.
      */
-    public KubernetesClient client() {
-        KubernetesClient made = client;
-        if (made == null) {
-            synchronized (this) {
-                if (client == null) {
-                    clientVertx = Vertx.vertx();
-                    client = newClient(new Vertx5HttpClientFactory(clientVertx));
-                }
-                made = client;
-            }
+    public synchronized KubernetesClient client() {
+        if (client == null) {
+            clientVertx = Vertx.vertx();
+            client = newClient(new Vertx5HttpClientFactory(clientVertx));
         }
-        return made;
+        return client;
     }
 
     /**
@@ -277,8 +271,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
     @Override
     public void close() {
         List<KubernetesClient> owned = new ArrayList<>(inProcessClients);
-        if (client != null) {
-            owned.add(client);
+        Vertx httpsClientVertx;
+        synchronized (this) {
+            if (client != null) {
+                owned.add(client);
+            }
+            httpsClientVertx = clientVertx;
         }
         for (KubernetesClient each : owned) {
             try {
@@ -288,10 +286,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
             }
         }
         inProcess.close();
-        Future<Void> clientsClosed;
-        synchronized (this) {
-            clientsClosed = clientVertx == null ? Future.succeededFuture() : clientVertx.close();
-        }
+        Future<Void> clientsClosed = httpsClientVertx == null ? Future.succeededFuture() : httpsClientVertx.close();
         Future.join(clientsClosed, vertx.close()).toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionally(failure -> {
