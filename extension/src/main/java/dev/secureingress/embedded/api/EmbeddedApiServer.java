@@ -52,7 +52,9 @@ import java.util.concurrent.TimeoutException;
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
  *
  * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for the
- * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA.
+ * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA. Both
+ * are made on first use (the first TLS handshake, or a client that asks for the CA), so a cluster that only the
+ * in-process clients reach generates no key.
  * (fabric8's {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way
  * to supply one, which is why the store is served through Vert.x directly.) The controllers that run in
  * this JVM use {@link #inProcessClient()}: the same API and watches, handed to the dispatcher without a network.
@@ -81,6 +83,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** Generous: a loaded CI machine can take seconds to accept a loopback connection. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
     /**
      * One (thread-safe) object mapper for every client of every embedded server in this JVM: it learns how to read
      * and write each resource type once, not once per cluster.
@@ -93,21 +96,19 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private Vertx clientVertx; // guarded by this
     private final HttpServer server;
     private final InProcessTransport inProcess;
-    private final ServingIdentity identity;
     private KubernetesClient client; // guarded by this, made with clientVertx
     /** The clients {@link #inProcessClient()} made, closed with the server. */
     private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess, ServingIdentity identity) {
+    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess) {
         this.vertx = vertx;
         this.server = server;
         this.inProcess = inProcess;
-        this.identity = identity;
     }
 
     /** A client of this server over {@code transport}, with the JVM's shared serialization. */
-    private KubernetesClient newClient(HttpClient.Factory transport) {
-        return new KubernetesClientBuilder().withConfig(clientConfig())
+    private static KubernetesClient newClient(Config config, HttpClient.Factory transport) {
+        return new KubernetesClientBuilder().withConfig(config)
                 .withKubernetesSerialization(SERIALIZATION)
                 .withHttpClientFactory(transport).build();
     }
@@ -120,7 +121,6 @@ public final class EmbeddedApiServer implements AutoCloseable {
         long started = System.nanoTime();
         CompletableFuture<ApiRequestDispatcher> seeded = CompletableFuture.supplyAsync(EmbeddedApiServer::seededDispatcher,
                 task -> new Thread(task, "embedded-api-server-seed").start());
-        ServingIdentity identity = ServingIdentity.get();
         Vertx vertx = Vertx.vertx();
         HttpServerOptions tls = new HttpServerOptions()
                 .setHost(HOST)
@@ -128,15 +128,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .setSsl(true)
                 .setUseAlpn(true)
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(KeyCertOptions.wrap(identity.keyManagers()))
-                .setSslEngineOptions(identity.sslEngineOptions());
+                .setKeyCertOptions(KeyCertOptions.wrap(ServingIdentity.keyManager()))
+                .setSslEngineOptions(ServingIdentity.sslEngineOptions());
         // the listeners start and the clients are built while the seed objects are stored; requests (none come
         // before start returns) would wait for the seed
         ApiHttpHandler handler = new ApiHttpHandler(seeded);
         EmbeddedApiServer api;
         try {
             HttpServer server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
-            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(seeded), identity);
+            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(seeded));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
@@ -178,7 +178,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** The PEM certificate of the CA that issued the server certificate: what clients must trust. */
     public String caCertificatePem() {
-        return identity.certificateAuthority().certificatePem();
+        return ServingIdentity.get().certificateAuthority().certificatePem();
     }
 
     /**
@@ -188,7 +188,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public synchronized KubernetesClient client() {
         if (client == null) {
             clientVertx = Vertx.vertx();
-            client = newClient(new Vertx5HttpClientFactory(clientVertx));
+            client = newClient(clientConfig(), new Vertx5HttpClientFactory(clientVertx));
         }
         return client;
     }
@@ -200,20 +200,25 @@ public final class EmbeddedApiServer implements AutoCloseable {
      * the server, do not close it.
      */
     public KubernetesClient inProcessClient() {
-        KubernetesClient inProcessClient = newClient(inProcess);
+        KubernetesClient inProcessClient = newClient(clientSettings().build(), inProcess);
         inProcessClients.add(inProcessClient);
         return inProcessClient;
     }
 
     /** A fabric8 configuration for this server (verifies the server certificate, namespace {@code default}). */
     public Config clientConfig() {
+        return clientSettings()
+                .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
+                .build();
+    }
+
+    /** What every client of this server is configured with; clients over HTTPS add the CA to trust. */
+    private ConfigBuilder clientSettings() {
         return new ConfigBuilder(Config.empty())
                 .withMasterUrl(url())
-                .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .withNamespace("default")
                 .withHttp2Disable(true)
-                .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis())
-                .build();
+                .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
     }
 
     /**

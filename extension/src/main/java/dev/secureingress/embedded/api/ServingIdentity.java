@@ -12,20 +12,29 @@ import io.vertx.core.spi.tls.SslContextFactory;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509KeyManager;
 import java.io.IOException;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The TLS identity of the embedded API servers of this JVM: a CA of their own and a certificate for
- * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM (a second cluster in the same JVM
- * starts without generating keys); clients trust exactly this CA. The servers also share one TLS context
- * ({@link #sslEngineOptions()}), so that a new server's first connection does not build one again.
+ * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM, and only when first needed: by the
+ * first TLS handshake with any embedded server ({@link #keyManager()}) or by a client that asks for the CA to
+ * trust ({@link #get()}). A cluster reached only in process (the controllers, the extension's own client)
+ * generates no key at all. The servers also share one TLS context ({@link #sslEngineOptions()}), so that a new
+ * server's first connection does not build one again.
  */
 final class ServingIdentity {
 
@@ -33,16 +42,16 @@ final class ServingIdentity {
     /** Protects the key only inside the in-memory key store the key managers are built from. */
     private static final char[] IN_MEMORY_PASSWORD = "embedded".toCharArray();
 
+    /** BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine. */
+    private static final SharedContextEngineOptions SSL_ENGINE_OPTIONS = new SharedContextEngineOptions(
+            OpenSSLEngineOptions.isAlpnAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+
     private final CertificateAuthority certificateAuthority;
-    private final KeyManagerFactory keyManagers;
-    private final SharedContextEngineOptions sslEngineOptions;
+    private final X509ExtendedKeyManager keyManager;
 
     private ServingIdentity(CertificateAuthority certificateAuthority, Credential serving) {
         this.certificateAuthority = certificateAuthority;
-        this.keyManagers = keyManagers(serving);
-        // BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine
-        this.sslEngineOptions = new SharedContextEngineOptions(OpenSSLEngineOptions.isAlpnAvailable()
-                ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+        this.keyManager = keyManager(serving);
     }
 
     /** This JVM's identity, made on first use. */
@@ -54,24 +63,27 @@ final class ServingIdentity {
         return certificateAuthority;
     }
 
-    /** Key managers presenting the serving certificate and its chain. */
-    KeyManagerFactory keyManagers() {
-        return keyManagers;
+    /**
+     * A key manager presenting the serving certificate and its chain, for a server's TLS settings: the identity
+     * is made when the first handshake asks for the certificate, not when the server starts.
+     */
+    static X509KeyManager keyManager() {
+        return new MadeOnFirstHandshake();
     }
 
     /**
      * The TLS engine of every embedded API server in this JVM: BoringSSL where Netty has it, else the JDK's. All
      * servers present the same certificate with the same settings, so the server context is built once.
      */
-    SSLEngineOptions sslEngineOptions() {
-        return sslEngineOptions;
+    static SSLEngineOptions sslEngineOptions() {
+        return SSL_ENGINE_OPTIONS;
     }
 
     /**
      * A JKS store rather than PKCS#12: PKCS#12 encrypts the key with 10,000 PBKDF2 rounds on every start,
      * which buys nothing for a store that never leaves memory.
      */
-    private static KeyManagerFactory keyManagers(Credential serving) {
+    private static X509ExtendedKeyManager keyManager(Credential serving) {
         try {
             KeyStore store = KeyStore.getInstance("JKS");
             store.load(null, null);
@@ -79,7 +91,7 @@ final class ServingIdentity {
                     serving.chain().toArray(Certificate[]::new));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, IN_MEMORY_PASSWORD);
-            return factory;
+            return (X509ExtendedKeyManager) factory.getKeyManagers()[0];
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("Cannot set up the embedded API server's TLS key: " + e.getMessage(), e);
         }
@@ -91,6 +103,50 @@ final class ServingIdentity {
         private static ServingIdentity create() {
             CertificateAuthority ca = CertificateAuthority.root("CN=secure-ingress embedded API server CA").build();
             return new ServingIdentity(ca, ca.issue().server(HOST, "localhost").build());
+        }
+    }
+
+    /** Hands every question to this JVM's identity, which the first question makes. */
+    private static final class MadeOnFirstHandshake extends X509ExtendedKeyManager {
+
+        private static X509ExtendedKeyManager identity() {
+            return get().keyManager;
+        }
+
+        @Override
+        public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+            return identity().chooseEngineServerAlias(keyType, issuers, engine);
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return identity().chooseServerAlias(keyType, issuers, socket);
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return identity().getServerAliases(keyType, issuers);
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return identity().getCertificateChain(alias);
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return identity().getPrivateKey(alias);
+        }
+
+        /** A server presents no client certificate. */
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return null;
         }
     }
 
