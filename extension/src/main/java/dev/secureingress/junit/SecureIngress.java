@@ -296,7 +296,8 @@ public final class SecureIngress {
 
     /**
      * Namespace, then fixtures and hosts side by side (each awaited; a failure of either is thrown with the
-     * other's attached), then manifests.
+     * other's attached), then a request to each host (once the fixtures run, so that the probe does not meet a
+     * backend without endpoints), then manifests.
      */
     void setUp(String owner) {
         applier.createNamespace(names.namespace(), owner);
@@ -320,6 +321,9 @@ public final class SecureIngress {
             if (fixturesFailed.isPresent()) {
                 throw (RuntimeException) fixturesFailed.get();
             }
+        }
+        for (HostSpec host : plan.hosts()) {
+            awaitServing(host.hostname(), host.paths().get(0));
         }
         for (String manifest : settings.manifests()) {
             applyManifest(manifest);
@@ -347,7 +351,7 @@ public final class SecureIngress {
         }
     }
 
-    /** Secrets, Gateway and routes of the declared hosts, awaited. */
+    /** Secrets, Gateway and routes of the declared hosts, awaited until their conditions say they are ready. */
     private void deployHosts() {
         if (plan.hosts().isEmpty()) {
             return;
@@ -362,9 +366,6 @@ public final class SecureIngress {
         objects.add(gateway);
         plan.routes().forEach(route -> objects.add(applier.apply(route)));
         awaitReady(objects);
-        for (HostSpec host : plan.hosts()) {
-            awaitServing(host.hostname(), host.paths().get(0));
-        }
     }
 
     /**
