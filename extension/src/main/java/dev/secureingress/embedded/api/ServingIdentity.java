@@ -138,15 +138,14 @@ final class ServingIdentity {
             return identity().getPrivateKey(alias);
         }
 
-        /** A server presents no client certificate. */
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return null;
+            return identity().getClientAliases(keyType, issuers);
         }
 
         @Override
         public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
-            return null;
+            return identity().chooseClientAlias(keyTypes, issuers, socket);
         }
     }
 
