@@ -26,8 +26,11 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * <ul>
  *   <li>{@code suite.first-green.ms}: from spawning a fresh JVM to the first passing assertion of a
  *       {@code @SecureIngressTest} class (cluster, fixture, PKI, Gateway and route included);</li>
+ *   <li>{@code suite.first-green.c1.ms}: the same in a JVM that runs the client compiler only
+ *       ({@value FreshJvm#CLIENT_COMPILER_ONLY}), the start-up option a build can give its test JVMs (Maven
+ *       Surefire's {@code argLine});</li>
  *   <li>{@code suite.first-green.cds.ms}: the same in a JVM with the start-up options for short-lived JVMs
- *       (see {@link FreshJvm#classDataSharing});</li>
+ *       (see {@link FreshJvm#classDataSharing}), which need a class path of jar files only;</li>
  *   <li>{@code suite.per-test.ms}: the median duration of one test method once the cluster and the
  *       class's ingress are up (client injection, one HTTPS request through the gateway, assertion).</li>
  * </ul>
@@ -56,6 +59,8 @@ public final class SuiteBenchmark implements Benchmark {
         } else {
             figures.skip("suite.per-test.ms", "the benchmark JVM reported no per-test figure");
         }
+        firstGreen(figures, "suite.first-green.c1.ms", jvm.withOptions(List.of(FreshJvm.CLIENT_COMPILER_ONLY)).run())
+                .ifPresent(millis -> figures.report("suite.first-green.c1.ms", millis, "ms"));
         try (FreshJvm.TemporaryDirectory archives = FreshJvm.temporaryDirectory()) {
             List<String> whyNot = new ArrayList<>();
             Optional<FreshJvm> tuned = jvm.classDataSharing(archives.path(), whyNot);
