@@ -5,6 +5,7 @@ import dev.secureingress.embedded.api.EmbeddedApiServer;
 import dev.secureingress.embedded.dataplane.NettyDataPlane;
 import dev.secureingress.embedded.dataplane.PortPolicy;
 import dev.secureingress.embedded.gateway.GatewayController;
+import dev.secureingress.embedded.watch.SharedInformers;
 import dev.secureingress.embedded.workload.WorkloadController;
 import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
@@ -84,15 +85,18 @@ public final class EmbeddedCluster implements IngressCluster {
     }
 
     /**
-     * Starts the workload and gateway controllers at the same time: each returns once its informers have listed,
-     * which is mostly waiting for the API server. Both are remembered (and so closed) even when one fails.
+     * Starts the workload and gateway controllers at the same time, over the informers both read (opened first, closed
+     * after both): each returns once its informers have listed, which is mostly waiting for the API server. Both are
+     * remembered (and so closed) even when one fails.
      */
     private void startControllers(NettyDataPlane dataPlane) {
+        SharedInformers shared = remember(SharedInformers.open(apiServer.inProcessClient()));
         CompletableFuture<WorkloadController> workloads = startAside("embedded-cluster-workloads-start",
-                () -> WorkloadController.start(apiServer.inProcessClient(), standIns));
+                () -> WorkloadController.builder(apiServer.inProcessClient()).standIns(standIns)
+                        .sharedInformers(shared).build().start());
         RuntimeException failure = null;
         try {
-            remember(GatewayController.start(apiServer.inProcessClient(), dataPlane));
+            remember(GatewayController.start(apiServer.inProcessClient(), dataPlane, shared));
         } catch (RuntimeException e) {
             failure = e;
         }

@@ -2,6 +2,7 @@ package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.DataPlane;
 import dev.secureingress.embedded.watch.InformerSet;
+import dev.secureingress.embedded.watch.SharedInformers;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -35,7 +36,8 @@ import java.util.function.Supplier;
  * {@value #CLASS_NAME} (controller {@value #CONTROLLER_NAME}).
  *
  * <p>It watches GatewayClasses, Gateways, HTTPRoutes, ReferenceGrants, Secrets, ConfigMaps, Namespaces,
- * Services, Endpoints and EndpointSlices through informers; every change triggers a reconciliation pass
+ * Services, Endpoints and EndpointSlices through informers (the last four may be {@link SharedInformers} that
+ * the workload controller reads too); every change triggers a reconciliation pass
  * (changes arriving during a pass are folded into the next one) which
  * <ul>
  *   <li>programs each Gateway of class {@value #CLASS_NAME} into the {@link DataPlane} (only when its
@@ -52,7 +54,7 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * The controller neither closes the client nor the data plane it was given.
+ * The controller neither closes the client, the data plane nor the shared informers it was given.
  */
 public final class GatewayController implements AutoCloseable {
 
@@ -67,13 +69,19 @@ public final class GatewayController implements AutoCloseable {
     private static final boolean CLUSTER_SCOPED = false;
 
     private final InformerSet informers;
+    /** The shared informers this controller opened itself, closed with it; null when they were given. */
+    private final SharedInformers ownSharedInformers;
+    /** This controller's event handlers on the shared informers. */
+    private final SharedInformers.Handlers sharedHandlers = new SharedInformers.Handlers();
     private final ExecutorService executor;
     private final AtomicBoolean passPending = new AtomicBoolean();
     private final AtomicLong passes = new AtomicLong();
     private final Reconciler reconciler;
     private volatile boolean running;
 
-    private GatewayController(KubernetesClient client, DataPlane dataPlane, Clock clock) {
+    private GatewayController(KubernetesClient client, DataPlane dataPlane, Clock clock, SharedInformers shared,
+                              boolean closesShared) {
+        this.ownSharedInformers = closesShared ? shared : null;
         ClusterView cluster = new ClusterView();
         this.reconciler = new Reconciler(client, cluster, dataPlane, clock);
         this.executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -91,13 +99,14 @@ public final class GatewayController implements AutoCloseable {
                 keep(cluster, ReferenceGrant.class));
         watch(watches, client, cluster, Secret.class, NAMESPACED);
         watch(watches, client, cluster, ConfigMap.class, NAMESPACED);
-        watch(watches, client, cluster, Namespace.class, CLUSTER_SCOPED);
-        watch(watches, client, cluster, Service.class, NAMESPACED);
-        watch(watches, client, cluster, Endpoints.class, NAMESPACED);
-        watch(watches, client, cluster, EndpointSlice.class, NAMESPACED);
+        follow(shared.namespaces(), Namespace.class, cluster);
+        follow(shared.services(), Service.class, cluster);
+        follow(shared.endpoints(), Endpoints.class, cluster);
+        follow(shared.endpointSlices(), EndpointSlice.class, cluster);
         try {
             this.informers = watches.start(SYNC_TIMEOUT);
         } catch (RuntimeException e) {
+            sharedHandlers.close();
             executor.shutdownNow();
             throw e;
         }
@@ -107,7 +116,7 @@ public final class GatewayController implements AutoCloseable {
 
     /**
      * Starts watching the cluster and reconciling; returns once every informer has its initial list and
-     * the first pass is queued.
+     * the first pass is queued. The controller opens its own {@link SharedInformers} and closes them with itself.
      *
      * @param client    a client for the cluster's API (not closed by the controller)
      * @param dataPlane where Gateways are programmed (not closed by the controller)
@@ -121,7 +130,24 @@ public final class GatewayController implements AutoCloseable {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(dataPlane, "dataPlane");
         Objects.requireNonNull(clock, "clock");
-        return new GatewayController(client, dataPlane, clock);
+        SharedInformers opened = SharedInformers.open(client);
+        try {
+            return new GatewayController(client, dataPlane, clock, opened, true);
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, DataPlane)}, reading Namespaces, Services, Endpoints and EndpointSlices
+     * from {@code shared} (open; not closed by the controller, which only removes its event handlers from them).
+     */
+    public static GatewayController start(KubernetesClient client, DataPlane dataPlane, SharedInformers shared) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(dataPlane, "dataPlane");
+        Objects.requireNonNull(shared, "shared");
+        return new GatewayController(client, dataPlane, Clock.systemUTC(), shared, false);
     }
 
     /** How many reconciliation passes have completed; for diagnostics and benchmarks. */
@@ -134,10 +160,23 @@ public final class GatewayController implements AutoCloseable {
         watches.watch(type.getSimpleName() + "s", informer(client, type, namespaced), keep(cluster, type));
     }
 
+    /** Reads {@code type} from a shared informer, whose changes request a reconciliation pass from now on. */
+    private <T extends HasMetadata> void follow(SharedIndexInformer<T> informer, Class<T> type, ClusterView cluster) {
+        sharedHandlers.add(informer, passRequests());
+        cluster.with(type, informer.getStore());
+    }
+
     /** A fresh informer over every {@code type} object whose changes request a reconciliation pass. */
     private <T extends HasMetadata> Supplier<SharedIndexInformer<T>> informer(KubernetesClient client, Class<T> type,
                                                                              boolean namespaced) {
-        ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
+        ResourceEventHandler<T> handler = passRequests();
+        return () -> (namespaced ? client.resources(type).inAnyNamespace().runnableInformer(0)
+                : client.resources(type).runnableInformer(0)).addEventHandler(handler);
+    }
+
+    /** An event handler that requests a reconciliation pass on every change. */
+    private <T> ResourceEventHandler<T> passRequests() {
+        return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T resource) {
                 requestPass();
@@ -153,8 +192,6 @@ public final class GatewayController implements AutoCloseable {
                 requestPass();
             }
         };
-        return () -> (namespaced ? client.resources(type).inAnyNamespace().runnableInformer(0)
-                : client.resources(type).runnableInformer(0)).addEventHandler(handler);
     }
 
     private static <T extends HasMetadata> Consumer<SharedIndexInformer<T>> keep(ClusterView cluster, Class<T> type) {
@@ -186,12 +223,19 @@ public final class GatewayController implements AutoCloseable {
         }
     }
 
-    /** Stops watching; Gateways stay programmed in the data plane until the data plane is closed. */
+    /**
+     * Stops watching (closes its own informers, takes its handlers off the shared ones and closes those when it
+     * opened them); Gateways stay programmed in the data plane until the data plane is closed.
+     */
     @Override
     public void close() {
         running = false;
         if (informers != null) {
             informers.close();
+        }
+        sharedHandlers.close();
+        if (ownSharedInformers != null) {
+            ownSharedInformers.close();
         }
         executor.shutdown();
         try {

@@ -55,6 +55,20 @@ public final class InformerSet implements AutoCloseable {
         return informers.size();
     }
 
+    /**
+     * The informer of {@code type} in this set.
+     *
+     * @throws IllegalArgumentException when none of its informers watches {@code type}
+     */
+    @SuppressWarnings("unchecked")
+    public <T> SharedIndexInformer<T> informer(Class<T> type) {
+        return (SharedIndexInformer<T>) informers.stream()
+                .filter(informer -> informer.getApiTypeClass() == type)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no informer of this set watches "
+                        + type.getSimpleName() + "; add a watch of it to the set's builder"));
+    }
+
     /** Stops every informer. Idempotent. */
     @Override
     public void close() {

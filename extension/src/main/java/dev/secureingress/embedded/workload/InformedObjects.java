@@ -63,7 +63,15 @@ final class InformedObjects<T extends HasMetadata> {
      */
     SharedIndexInformer<T> readFrom(SharedIndexInformer<T> informer, ResourceEventHandler<T> then) {
         readFrom(informer.getIndexer());
-        return informer.addEventHandler(new ResourceEventHandler<>() {
+        return informer.addEventHandler(observing(then));
+    }
+
+    /**
+     * A handler for the informer whose cache this reads from: it takes each event into account here, then hands it
+     * to {@code then}.
+     */
+    ResourceEventHandler<T> observing(ResourceEventHandler<T> then) {
+        return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
                 observed(obj);
@@ -81,10 +89,10 @@ final class InformedObjects<T extends HasMetadata> {
                 observedDeletion(obj);
                 then.onDelete(obj, deletedFinalStateUnknown);
             }
-        });
+        };
     }
 
-    /** Reads from {@code cache}; its changes must be reported to {@link #observed} and {@link #observedDeletion}. */
+    /** Reads from {@code cache}; the events of the informer that fills it must reach an {@link #observing} handler. */
     InformedObjects<T> readFrom(Indexer<T> cache) {
         this.cache = cache;
         return this;

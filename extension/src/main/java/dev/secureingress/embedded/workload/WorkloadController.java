@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.workload;
 
 import dev.secureingress.embedded.watch.InformerSet;
+import dev.secureingress.embedded.watch.SharedInformers;
 import dev.secureingress.embedded.workload.ReconcileQueue.Kind;
 import dev.secureingress.fixtures.StandIns;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,7 +38,8 @@ import java.util.function.Consumer;
  * }
  * }</pre>
  *
- * <p>Everything is event-driven (fabric8 informers, no polling): a change is reconciled as soon as its watch
+ * <p>Everything is event-driven (fabric8 informers, no polling; Services, Endpoints, EndpointSlices and Namespaces
+ * through {@link SharedInformers}, which the gateway controller reads too): a change is reconciled as soon as its watch
  * event arrives, workloads on one reconcile thread and Services' endpoints on another. Reconciles read the
  * informers' caches and write only what changed; their own writes count before the informers deliver them
  * (see {@link InformedObjects}), so a stale cache never makes a second ReplicaSet or extra pods. Pods get their own loopback address on Linux (see
@@ -67,6 +69,12 @@ public final class WorkloadController implements AutoCloseable {
     private final ReconcileQueue queue;
     /** Services' Endpoints and EndpointSlices, beside the workloads as the endpoints controllers run beside the kubelet. */
     private final ReconcileQueue endpointsQueue;
+    /** The shared informers given to the builder; null when the controller opens its own. */
+    private final SharedInformers givenSharedInformers;
+    /** The shared informers this controller opened itself, closed with it. */
+    private SharedInformers ownSharedInformers;
+    /** This controller's event handlers on the shared informers. */
+    private final SharedInformers.Handlers sharedHandlers = new SharedInformers.Handlers();
     private InformerSet informers;
     private volatile boolean started;
     private volatile boolean closed;
@@ -74,6 +82,7 @@ public final class WorkloadController implements AutoCloseable {
     private WorkloadController(Builder builder) {
         this.client = builder.client;
         this.addressing = builder.addressing;
+        this.givenSharedInformers = builder.sharedInformers;
         this.runtime = new PodRuntime(builder.standIns, addressing);
         this.deploymentObjects = new InformedObjects<>(client, Deployment.class);
         this.replicaSetObjects = new InformedObjects<>(client, ReplicaSet.class);
@@ -103,6 +112,7 @@ public final class WorkloadController implements AutoCloseable {
         private final KubernetesClient client;
         private StandIns standIns = StandIns.withDefaults();
         private PodAddressing addressing = PodAddressing.forThisMachine();
+        private SharedInformers sharedInformers;
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -117,6 +127,16 @@ public final class WorkloadController implements AutoCloseable {
         /** Where pods listen; {@link PodAddressing#forThisMachine()} unless set. */
         public Builder podAddressing(PodAddressing addressing) {
             this.addressing = Objects.requireNonNull(addressing, "addressing");
+            return this;
+        }
+
+        /**
+         * Reads Services, Endpoints, EndpointSlices and Namespaces from {@code shared} (open; not closed by the
+         * controller, which only removes its event handlers from them); unless set, the controller opens its own
+         * and closes them with itself.
+         */
+        public Builder sharedInformers(SharedInformers shared) {
+            this.sharedInformers = Objects.requireNonNull(shared, "shared");
             return this;
         }
 
@@ -138,6 +158,14 @@ public final class WorkloadController implements AutoCloseable {
         started = true;
         long begin = System.nanoTime();
         try {
+            SharedInformers shared = givenSharedInformers;
+            if (shared == null) {
+                shared = ownSharedInformers = SharedInformers.open(client);
+            }
+            // read before the pods' events come: a pod's reconcile lists the Services of its namespace
+            serviceObjects.readFrom(shared.services().getIndexer());
+            endpointsObjects.readFrom(shared.endpoints().getIndexer());
+            endpointSliceObjects.readFrom(shared.endpointSlices().getIndexer());
             informers = InformerSet.builder("Workload controller")
                     .watch("Deployments", () -> deploymentObjects.readFrom(
                             client.apps().deployments().inAnyNamespace().runnableInformer(0),
@@ -147,19 +175,17 @@ public final class WorkloadController implements AutoCloseable {
                             handler((ns, name) -> { }, this::onReplicaSetDeleted)))
                     .watch("Pods", () -> podObjects.readFrom(client.pods().inAnyNamespace().runnableInformer(0),
                             handler((ns, name) -> enqueue(Kind.POD, ns, name), this::onPodDeleted)))
-                    .watch("Services", () -> serviceObjects.readFrom(client.services().inAnyNamespace().runnableInformer(0),
-                            handler((ns, name) -> enqueue(Kind.SERVICE, ns, name), null)))
-                    .watch("Endpoints", () -> endpointsObjects.readFrom(
-                            client.endpoints().inAnyNamespace().runnableInformer(0),
-                            handler((ns, name) -> { }, (Endpoints deleted) -> enqueue(Kind.SERVICE,
-                                    deleted.getMetadata().getNamespace(), deleted.getMetadata().getName()))))
-                    .watch("EndpointSlices", () -> endpointSliceObjects.readFrom(
-                            client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0),
-                            handler((ns, name) -> { }, this::onEndpointSliceDeleted)))
-                    .watch("Namespaces", () -> client.namespaces().runnableInformer(0)
-                            .addEventHandler(handler((ns, name) -> { }, (Namespace deleted) -> enqueue(Kind.NAMESPACE,
-                                    deleted.getMetadata().getName(), deleted.getMetadata().getName()))))
                     .start(SYNC_TIMEOUT);
+            // Services' endpoints are reconciled from the pods' cache: their events are followed once it holds the pods
+            sharedHandlers.add(shared.services(), serviceObjects.observing(
+                    handler((ns, name) -> enqueue(Kind.SERVICE, ns, name), null)));
+            sharedHandlers.add(shared.endpoints(), endpointsObjects.observing(handler((ns, name) -> { },
+                    (Endpoints deleted) -> enqueue(Kind.SERVICE, deleted.getMetadata().getNamespace(),
+                            deleted.getMetadata().getName()))));
+            sharedHandlers.add(shared.endpointSlices(), endpointSliceObjects.observing(
+                    handler((ns, name) -> { }, this::onEndpointSliceDeleted)));
+            sharedHandlers.add(shared.namespaces(), handler((ns, name) -> { }, (Namespace deleted) -> enqueue(
+                    Kind.NAMESPACE, deleted.getMetadata().getName(), deleted.getMetadata().getName())));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -183,6 +209,10 @@ public final class WorkloadController implements AutoCloseable {
         closed = true;
         if (informers != null) {
             informers.close();
+        }
+        sharedHandlers.close();
+        if (ownSharedInformers != null) {
+            ownSharedInformers.close();
         }
         queue.close();
         endpointsQueue.close();

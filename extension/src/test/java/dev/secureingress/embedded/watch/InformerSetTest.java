@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -57,6 +58,10 @@ class InformerSetTest {
             assertThat(configMaps.get().getStore().getByKey("default/" + name)).isNotNull();
             assertThat(namespaces.get().getStore().getByKey("kube-system")).isNotNull();
             assertThat(configMaps.get().isRunning()).isTrue();
+            assertThat(informers.informer(ConfigMap.class)).isSameAs(configMaps.get());
+            assertThatThrownBy(() -> informers.informer(Secret.class))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("watches Secret");
         }
         assertThat(configMaps.get().isRunning()).isFalse();
         assertThat(namespaces.get().isRunning()).isFalse();
