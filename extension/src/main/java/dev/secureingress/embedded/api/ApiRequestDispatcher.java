@@ -88,13 +88,12 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
         }
         if (String.valueOf(request.getHeader("Content-Type")).startsWith(PROTOBUF)) {
-            Optional<RecordedRequest> asJson = protobufAsJson(request);
-            if (asJson.isEmpty()) {
+            try {
+                request = protobufAsJson(request);
+            } catch (IllegalArgumentException unreadable) {
                 return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
-                        "this embedded API server reads protobuf only for Secret, ConfigMap, Namespace and "
-                                + "ServiceAccount; send other objects as JSON or YAML (for example with kubectl apply)");
+                        unreadable.getMessage());
             }
-            request = asJson.get();
         }
         if (request.method() == HttpMethod.GET && path.equals("/openapi/v2")) {
             // An empty OpenAPI v2 document (the empty protobuf message): kubectl then validates on the server
@@ -174,14 +173,11 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
     }
 
-    private static Optional<RecordedRequest> protobufAsJson(RecordedRequest request) {
-        try {
-            return ProtobufObjects.read(request.getBody().getBytes())
-                    .map(object -> new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                            jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
-        } catch (IllegalArgumentException malformed) {
-            return Optional.empty();
-        }
+    /** The request with its protobuf body read into JSON ({@link ProtobufObjects}). */
+    private static RecordedRequest protobufAsJson(RecordedRequest request) {
+        Map<String, Object> object = ProtobufObjects.read(request.getBody().getBytes());
+        return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), jsonHeaders(),
+                new Buffer().writeUtf8(Serialization.asJson(object)));
     }
 
     private boolean isServed(ResourcePath path) {
