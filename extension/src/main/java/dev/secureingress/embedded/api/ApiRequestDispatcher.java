@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,17 +140,21 @@ final class ApiRequestDispatcher extends Dispatcher {
     /**
      * A new dispatcher that starts with what this one holds: its stored objects, the custom resources it serves and
      * its resource versions. Seeding a server this way copies stored text instead of creating every object again.
+     * Each copied object has a uid of its own and the time of the copy as its creationTimestamp, as the objects of
+     * a fresh cluster have.
      */
     ApiRequestDispatcher copy() {
         ApiRequestDispatcher copy = new ApiRequestDispatcher(versionInfo);
         customResources.forEach(copy::registerCustomResource);
-        copy.store.getMap().putAll(store.getMap());
+        String created = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        store.getMap().forEach((attributes, stored) ->
+                copy.store.getMap().put(attributes, StoredIdentity.renewed(stored, created)));
         // the store hands out resource versions one at a time: the copy's next one follows the copied objects'
         long latest = store.requestResourceVersion();
         while (copy.store.requestResourceVersion() < latest) {
             // advancing
         }
-        copy.storedCrds = storedCrds();
+        copy.storedCrds = storedCrds(); // discovery reads only their specs, which are the same
         return copy;
     }
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -108,6 +111,29 @@ class EmbeddedApiServerTest {
                             .as("seeded before the new object").isLessThan(newest));
             assertThat(client.configMaps().inNamespace("default").withName(name).get())
                     .as("another server's object").isNull();
+        }
+    }
+
+    @Test
+    void everyServerHoldsSeedObjectsOfItsOwnCreatedWhenItStarted() {
+        Instant beforeStart = Instant.now().truncatedTo(ChronoUnit.SECONDS); // timestamps are in whole seconds
+        try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
+            KubernetesClient secondClient = second.inProcessClient();
+            List<ObjectMeta> first = List.of(client.namespaces().withName("default").get().getMetadata(),
+                    client.resources(GatewayClass.class).withName("istio").get().getMetadata(),
+                    client.apiextensions().v1().customResourceDefinitions()
+                            .withName("gateways.gateway.networking.k8s.io").get().getMetadata());
+            List<ObjectMeta> own = List.of(secondClient.namespaces().withName("default").get().getMetadata(),
+                    secondClient.resources(GatewayClass.class).withName("istio").get().getMetadata(),
+                    secondClient.apiextensions().v1().customResourceDefinitions()
+                            .withName("gateways.gateway.networking.k8s.io").get().getMetadata());
+
+            for (int i = 0; i < own.size(); i++) {
+                assertThat(own.get(i).getUid()).as("uid of %s", own.get(i).getName())
+                        .isNotBlank().isNotEqualTo(first.get(i).getUid());
+                assertThat(Instant.parse(own.get(i).getCreationTimestamp()))
+                        .as("creationTimestamp of %s", own.get(i).getName()).isAfterOrEqualTo(beforeStart);
+            }
         }
     }
 
