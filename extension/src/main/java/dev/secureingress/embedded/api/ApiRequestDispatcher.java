@@ -45,6 +45,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     private final WatchedStore store = new WatchedStore();
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
+    private final ScaleSubresource scale = new ScaleSubresource(store);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     private final Clock clock = Clock.systemUTC();
@@ -107,6 +108,9 @@ final class ApiRequestDispatcher extends Dispatcher {
             return ApiErrors.notFound("the server could not find the requested resource");
         }
         ResourcePath target = resourcePath.get();
+        if (ScaleSubresource.isScale(target)) {
+            return scale.handle(target, request, path.substring(0, path.lastIndexOf("/scale")));
+        }
         boolean crdWrite = request.method() != HttpMethod.GET && path.startsWith(CRD_COLLECTION);
         if (crdWrite) {
             forgetStoredCrds();

@@ -15,42 +15,59 @@ import java.util.stream.Collectors;
 /**
  * Server-side printing: the {@code meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for
  * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
- * deployments, replica sets, services, secrets, gateways and HTTP routes. Other kinds are answered as plain
- * objects, which kubectl prints as NAME and AGE.
+ * deployments, replica sets, services, endpoints, endpoint slices, namespaces, secrets, config maps, gateway
+ * classes, gateways and HTTP routes. Other kinds are answered as plain objects, which kubectl prints as NAME and
+ * AGE.
  */
 final class ApiTables {
 
     private record Column(String name, String type, Function<Map<String, Object>, Object> cell) {
     }
 
-    private static final Map<String, List<Column>> COLUMNS = Map.of(
-            "pods", List.of(
+    /** kubectl shows at most this many endpoints of an object, then "+ N more...". */
+    private static final int ENDPOINTS_SHOWN = 3;
+
+    private static final Map<String, List<Column>> COLUMNS = Map.ofEntries(
+            Map.entry("pods", List.of(
                     new Column("Ready", "string", ApiTables::podReady),
                     new Column("Status", "string", ApiTables::podStatus),
-                    new Column("Restarts", "integer", ApiTables::podRestarts)),
-            "deployments", List.of(
+                    new Column("Restarts", "integer", ApiTables::podRestarts))),
+            Map.entry("deployments", List.of(
                     new Column("Ready", "string", o -> number(o, "status", "readyReplicas") + "/" + number(o, "spec", "replicas")),
                     new Column("Up-to-date", "integer", o -> number(o, "status", "updatedReplicas")),
-                    new Column("Available", "integer", o -> number(o, "status", "availableReplicas"))),
-            "replicasets", List.of(
+                    new Column("Available", "integer", o -> number(o, "status", "availableReplicas")))),
+            Map.entry("replicasets", List.of(
                     new Column("Desired", "integer", o -> number(o, "spec", "replicas")),
                     new Column("Current", "integer", o -> number(o, "status", "replicas")),
-                    new Column("Ready", "integer", o -> number(o, "status", "readyReplicas"))),
-            "services", List.of(
+                    new Column("Ready", "integer", o -> number(o, "status", "readyReplicas")))),
+            Map.entry("services", List.of(
                     new Column("Type", "string", o -> text(o, "spec", "type").orElse("ClusterIP")),
                     new Column("Cluster-IP", "string", o -> text(o, "spec", "clusterIP").orElse("<none>")),
                     new Column("External-IP", "string", ApiTables::externalIp),
-                    new Column("Port(s)", "string", ApiTables::servicePorts)),
-            "secrets", List.of(
+                    new Column("Port(s)", "string", ApiTables::servicePorts))),
+            Map.entry("secrets", List.of(
                     new Column("Type", "string", o -> text(o, "type").orElse("Opaque")),
-                    new Column("Data", "integer", o -> map(o, "data").size())),
-            "gateways", List.of(
+                    new Column("Data", "integer", o -> map(o, "data").size()))),
+            Map.entry("configmaps", List.of(
+                    new Column("Data", "integer", o -> map(o, "data").size() + map(o, "binaryData").size()))),
+            Map.entry("namespaces", List.of(
+                    new Column("Status", "string", o -> text(o, "status", "phase").orElse("Active")))),
+            Map.entry("endpoints", List.of(
+                    new Column("Endpoints", "string", ApiTables::endpoints))),
+            Map.entry("endpointslices", List.of(
+                    new Column("AddressType", "string", o -> text(o, "addressType").orElse("")),
+                    new Column("Ports", "string", ApiTables::slicePorts),
+                    new Column("Endpoints", "string", ApiTables::sliceEndpoints))),
+            Map.entry("gateways", List.of(
                     new Column("Class", "string", o -> text(o, "spec", "gatewayClassName").orElse("")),
                     new Column("Address", "string", ApiTables::gatewayAddress),
-                    new Column("Programmed", "string", o -> conditionStatus(o, "Programmed"))),
-            "httproutes", List.of(
+                    new Column("Programmed", "string", o -> conditionStatus(o, "Programmed")))),
+            Map.entry("gatewayclasses", List.of(
+                    new Column("Controller", "string", o -> text(o, "spec", "controllerName").orElse("")),
+                    new Column("Accepted", "string", o -> conditionStatus(o, "Accepted")))),
+            Map.entry("httproutes", List.of(
                     new Column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
-                            .collect(Collectors.joining("\",\"", "[\"", "\"]")))));
+                            .collect(Collectors.joining("\",\"", "[\"", "\"]"))))));
 
     private ApiTables() {
     }
@@ -184,6 +201,51 @@ final class ApiTables {
         return ports.isEmpty() ? "<none>" : String.join(",", ports);
     }
 
+    /** {@code 127.244.0.7:8000,127.244.0.8:8000 + 1 more...}: every address with every port, subset by subset. */
+    private static Object endpoints(Map<String, Object> endpoints) {
+        List<String> shown = new ArrayList<>();
+        for (Object entry : list(endpoints, "subsets")) {
+            if (entry instanceof Map<?, ?> subset) {
+                List<Object> ports = subset.get("ports") instanceof List<?> p ? new ArrayList<>(p) : List.of();
+                List<Object> addresses = subset.get("addresses") instanceof List<?> a ? new ArrayList<>(a) : List.of();
+                for (Object port : ports) {
+                    for (Object address : addresses) {
+                        if (port instanceof Map<?, ?> p && address instanceof Map<?, ?> a) {
+                            shown.add(a.get("ip") + ":" + p.get("port"));
+                        }
+                    }
+                }
+            }
+        }
+        return firstFew(shown);
+    }
+
+    private static Object slicePorts(Map<String, Object> slice) {
+        List<String> ports = list(slice, "ports").stream()
+                .map(entry -> entry instanceof Map<?, ?> port && port.get("port") != null ? String.valueOf(port.get("port"))
+                        : "<unset>")
+                .toList();
+        return ports.isEmpty() ? "<unset>" : String.join(",", ports);
+    }
+
+    private static Object sliceEndpoints(Map<String, Object> slice) {
+        List<String> addresses = new ArrayList<>();
+        for (Object entry : list(slice, "endpoints")) {
+            if (entry instanceof Map<?, ?> endpoint && endpoint.get("addresses") instanceof List<?> each) {
+                each.forEach(address -> addresses.add(String.valueOf(address)));
+            }
+        }
+        return firstFew(addresses);
+    }
+
+    private static String firstFew(List<String> values) {
+        if (values.isEmpty()) {
+            return "<none>";
+        }
+        String shown = String.join(",", values.subList(0, Math.min(ENDPOINTS_SHOWN, values.size())));
+        return values.size() <= ENDPOINTS_SHOWN ? shown : shown + " + " + (values.size() - ENDPOINTS_SHOWN) + " more...";
+    }
+
     private static Object gatewayAddress(Map<String, Object> gateway) {
         return list(gateway, "status", "addresses").stream()
                 .filter(Map.class::isInstance).map(address -> ((Map<?, ?>) address).get("value"))
@@ -198,31 +260,20 @@ final class ApiTables {
     }
 
     private static Object number(Map<String, Object> object, String... path) {
-        return value(object, path) instanceof Number number ? number.longValue() : 0L;
+        return ObjectFields.at(object, path) instanceof Number number ? number.longValue() : 0L;
     }
 
     private static Optional<String> text(Map<String, Object> object, String... path) {
-        Object value = value(object, path);
+        Object value = ObjectFields.at(object, path);
         return value == null ? Optional.empty() : Optional.of(String.valueOf(value));
     }
 
     private static List<Object> list(Map<String, Object> object, String... path) {
-        return value(object, path) instanceof List<?> list ? new ArrayList<>(list) : List.of();
+        return ObjectFields.at(object, path) instanceof List<?> list ? new ArrayList<>(list) : List.of();
     }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Map<String, Object> object, String... path) {
-        return value(object, path) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    }
-
-    private static Object value(Map<String, Object> object, String... path) {
-        Object current = object;
-        for (String key : path) {
-            if (!(current instanceof Map<?, ?> map)) {
-                return null;
-            }
-            current = map.get(key);
-        }
-        return current;
+        return ObjectFields.at(object, path) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 }

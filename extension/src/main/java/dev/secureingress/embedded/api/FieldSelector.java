@@ -84,13 +84,7 @@ final class FieldSelector {
     }
 
     private static String valueAt(Map<?, ?> object, String path) {
-        Object current = object;
-        for (String segment : path.split("\\.")) {
-            if (!(current instanceof Map<?, ?> map)) {
-                return "";
-            }
-            current = map.get(segment);
-        }
-        return current == null ? "" : String.valueOf(current);
+        Object value = ObjectFields.at(object, path.split("\\."));
+        return value == null ? "" : String.valueOf(value);
     }
 }

@@ -71,8 +71,40 @@ class ApiTablesTest {
     }
 
     @Test
+    void endpointsShowAddressAndPortPairsThreeAtMost() {
+        Map<String, Object> four = Map.of(
+                "metadata", Map.of("name", "httpbin"),
+                "subsets", List.of(Map.of(
+                        "addresses", List.of(Map.of("ip", "127.244.0.7"), Map.of("ip", "127.244.0.8")),
+                        "ports", List.of(Map.of("port", 8080), Map.of("port", 9090)))));
+        Map<String, Object> none = Map.of("metadata", Map.of("name", "helloworld"));
+
+        List<Object> rows = list(ApiTables.of("endpoints", List.of(four, none), null, CLOCK).orElseThrow().get("rows"));
+
+        assertThat(list(((Map<?, ?>) rows.get(0)).get("cells"))).containsExactly("httpbin",
+                "127.244.0.7:8080,127.244.0.8:8080,127.244.0.7:9090 + 1 more...", "<unknown>");
+        assertThat(list(((Map<?, ?>) rows.get(1)).get("cells"))).containsExactly("helloworld", "<none>", "<unknown>");
+    }
+
+    @Test
+    void endpointSlicesShowAddressTypePortsAndAddresses() {
+        Map<String, Object> slice = Map.of(
+                "metadata", Map.of("name", "httpbin-x2kqp"),
+                "addressType", "IPv4",
+                "ports", List.of(Map.of("name", "http", "port", 8080)),
+                "endpoints", List.of(Map.of("addresses", List.of("127.244.0.7")), Map.of("addresses", List.of("127.244.0.8"))));
+
+        Map<String, Object> table = ApiTables.of("endpointslices", List.of(slice), null, CLOCK).orElseThrow();
+
+        assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
+                .containsExactly("Name", "AddressType", "Ports", "Endpoints", "Age");
+        assertThat(list(((Map<?, ?>) list(table.get("rows")).get(0)).get("cells")))
+                .containsExactly("httpbin-x2kqp", "IPv4", "8080", "127.244.0.7,127.244.0.8", "<unknown>");
+    }
+
+    @Test
     void kindsWithoutColumnsAreLeftToKubectl() {
-        assertThat(ApiTables.of("configmaps", List.of(), null, CLOCK)).isEmpty();
+        assertThat(ApiTables.of("serviceaccounts", List.of(), null, CLOCK)).isEmpty();
         assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();
         assertThat(ApiTables.wanted("application/json")).isFalse();
         assertThat(ApiTables.wanted(null)).isFalse();
