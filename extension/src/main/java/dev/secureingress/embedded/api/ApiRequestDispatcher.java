@@ -111,6 +111,9 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (ScaleSubresource.isScale(target)) {
             return scale.handle(target, request, path.substring(0, path.lastIndexOf("/scale")));
         }
+        if (PodLogs.isLog(target)) {
+            return PodLogs.answer(target, request, store);
+        }
         boolean crdWrite = request.method() != HttpMethod.GET && path.startsWith(CRD_COLLECTION);
         if (crdWrite) {
             forgetStoredCrds();

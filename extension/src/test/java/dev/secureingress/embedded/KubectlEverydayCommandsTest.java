@@ -1,0 +1,65 @@
+package dev.secureingress.embedded;
+
+import dev.secureingress.cluster.BoundedWait;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Everyday kubectl commands a platform engineer runs against a cluster, run by the real kubectl against an
+ * embedded cluster, answered as a real cluster answers them. Skipped where kubectl is not installed.
+ */
+class KubectlEverydayCommandsTest {
+
+    private static EmbeddedCluster cluster;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void start(@TempDir Path work) {
+        Kubectl.assumeInstalled();
+        cluster = EmbeddedCluster.builder().start();
+        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void logsOfAStandInSayThereAreNoContainerLogs() {
+        runningDeployment("logged");
+
+        CommandRun.Result logs = kubectl.run("logs", "deployment/logged");
+
+        assertThat(logs.exitCode()).as(logs.all()).isNotZero();
+        assertThat(logs.err()).contains("Error from server (BadRequest)").contains("container \"go-httpbin\" in pod")
+                .contains("has no logs");
+        assertThat(logs.out()).doesNotContain("\"kind\"");
+        CommandRun.Result unknownPod = kubectl.run("logs", "no-such-pod");
+        assertThat(unknownPod.err()).contains("(NotFound): pods \"no-such-pod\" not found");
+    }
+
+    /** Creates a Deployment of one httpbin replica (container {@code go-httpbin}) and waits until it is Available. */
+    private static void runningDeployment(String name) {
+        succeeds(kubectl.run("create", "deployment", name, "--image=mccutchen/go-httpbin", "--port=8080"),
+                "deployment.apps/" + name + " created");
+        succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/" + name, "--timeout=120s"),
+                "condition met");
+    }
+
+    private static CommandRun.Result succeeds(CommandRun.Result run, String... outputs) {
+        assertThat(run.exitCode()).as(run.all()).isZero();
+        assertThat(run.out()).as(run.all()).contains(outputs);
+        return run;
+    }
+}
