@@ -220,9 +220,10 @@ final class ApiRequestDispatcher extends Dispatcher {
     }
 
     /**
-     * Lists as a real server does: the list kind is {@code <Kind>List} (typed Go clients, such as the one
-     * {@code kubectl describe} reads events with, reject a plain {@code List}) and a {@code fieldSelector} applies
-     * to any field (the store only knows name and namespace).
+     * Lists as a real server does: the list is a {@code <Kind>List} of the resource's group version (typed Go
+     * clients, such as the ones {@code kubectl describe} and {@code kubectl rollout history} read events and
+     * ReplicaSets with, reject a plain {@code List} or a {@code v1} ReplicaSetList) and a {@code fieldSelector}
+     * applies to any field (the store only knows name and namespace).
      */
     private MockResponse list(ResourcePath target, RecordedRequest request) {
         Optional<FieldSelector> selector;
@@ -241,7 +242,10 @@ final class ApiRequestDispatcher extends Dispatcher {
         discovery.resources(target.groupVersion()).stream()
                 .filter(resource -> resource.getName().equals(target.plural()))
                 .findFirst()
-                .ifPresent(resource -> list.put("kind", resource.getKind() + "List"));
+                .ifPresent(resource -> {
+                    list.put("apiVersion", target.groupVersion());
+                    list.put("kind", resource.getKind() + "List");
+                });
         if (selector.isPresent() && list.get("items") instanceof List<?> items) {
             list.put("items", items.stream()
                     .filter(item -> item instanceof Map<?, ?> object && selector.get().matches(object))

@@ -194,7 +194,8 @@ final class ServiceEndpointsReconciler {
                     .withAddressType("IPv4")
                     .withEndpoints(endpoints)
                     .withPorts(ports.stream().map(p -> new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
-                            .withName(p.getName()).withPort(p.getPort()).withProtocol(p.getProtocol())
+                            .withName(Optional.ofNullable(p.getName()).orElse("")) // "" for an unnamed port, as kubectl describe expects
+                            .withPort(p.getPort()).withProtocol(p.getProtocol())
                             .withAppProtocol(p.getAppProtocol()).build()).toList())
                     .build();
             EndpointSlice current = existing.get(name);
