@@ -5,26 +5,61 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.util.UUID;
+
 /**
- * fabric8's CRUD object store, whose watches never end while a write hands its event to them. The store's watch
- * listener, told that its watch ended, stops its sender before it leaves the store's list of watches; a write that
- * came in between would find a stopped sender, fail with an internal error although the object was stored, and
- * skip the watches after it. Here a write's event and the end of a watch take turns.
+ * fabric8's CRUD object store, whose watches never end while a write hands its event to them, and whose created
+ * objects get random uids.
+ *
+ * <p>The store's watch listener, told that its watch ended, stops its sender before it leaves the store's list of
+ * watches; a write that came in between would find a stopped sender, fail with an internal error although the
+ * object was stored, and skip the watches after it. Here a write's event and the end of a watch take turns.
+ *
+ * <p>The store numbers the uids it hands out ({@code 00000000-0000-0000-0000-000000000047}); a real API server's
+ * are random UUIDs, which tools and people take as unique across clusters and runs. Each created object's uid is
+ * replaced by a random one before it is stored, sent to the watches and answered.
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
 
     /** Held while an event is handed to the watches and while a watch ends. */
     private final Object events = new Object();
+    /** The numbered uid (quoted) the store gave the object created on this thread, and its random replacement. */
+    private final ThreadLocal<String[]> replacedUid = new ThreadLocal<>();
 
     @Override
-    public void processEvent(String path, AttributeSet oldAttributes, AttributeSet newAttributes,
-            GenericKubernetesResource resource, String event) {
+    public MockResponse handleCreate(RecordedRequest request) {
+        MockResponse created = super.handleCreate(request);
+        String[] replaced = replacedUid.get();
+        replacedUid.remove();
+        if (replaced == null || created.getBody() == null) {
+            return created;
+        }
+        String body = ApiRequestDispatcher.text(created.getBody());
+        return created.setBody(body.replace(replaced[0], replaced[1]));
+    }
+
+    /**
+     * Stores {@code value} (the object's JSON text) in place of what {@code oldAttributes} named and hands it to
+     * the watches; a create has no old attributes.
+     */
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            GenericKubernetesResource resource, String value) {
+        String stored = value;
+        if (oldAttributes == null && resource != null && value != null && resource.getMetadata().getUid() != null) {
+            String numbered = "\"" + resource.getMetadata().getUid() + "\"";
+            String random = UUID.randomUUID().toString();
+            replacedUid.set(new String[] {numbered, "\"" + random + "\""});
+            resource.getMetadata().setUid(random);
+            stored = value.replace(numbered, "\"" + random + "\"");
+        }
         synchronized (events) {
-            super.processEvent(path, oldAttributes, newAttributes, resource, event);
+            super.processEvent(path, pathAttributes, oldAttributes, resource, stored);
         }
     }
 

@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -23,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -285,6 +289,37 @@ class EmbeddedApiServerTest {
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("delete " + name);
         } finally {
             informer.close();
+        }
+    }
+
+    @Test
+    void createdObjectsHaveRandomUidsThatTheAnswerTheStoreAndTheWatchesAgreeOn() throws Exception {
+        String prefix = "uid-" + UUID.randomUUID().toString().substring(0, 8);
+        BlockingQueue<String> watchedUids = new LinkedBlockingQueue<>();
+        try (Watch watch = client.configMaps().inNamespace("default").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap configMap) {
+                if (action == Action.ADDED && configMap.getMetadata().getName().startsWith(prefix)) {
+                    watchedUids.add(configMap.getMetadata().getUid());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            List<String> uids = new ArrayList<>();
+            for (String name : List.of(prefix + "-a", prefix + "-b")) {
+                uids.add(client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                        .withNewMetadata().withName(name).endMetadata().build()).create().getMetadata().getUid());
+            }
+
+            assertThat(uids).allSatisfy(uid -> assertThat(UUID.fromString(uid).version())
+                    .as("a random (version 4) UUID, not a numbered one: " + uid).isEqualTo(4));
+            assertThat(client.configMaps().inNamespace("default").withName(prefix + "-a").get().getMetadata().getUid())
+                    .isEqualTo(uids.get(0));
+            assertThat(List.of(watchedUids.poll(30, TimeUnit.SECONDS), watchedUids.poll(30, TimeUnit.SECONDS)))
+                    .isEqualTo(uids);
         }
     }
 
