@@ -46,6 +46,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final WatchedStore store = new WatchedStore();
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ScaleSubresource scale = new ScaleSubresource(store);
+    private final ClusterIps clusterIps = new ClusterIps();
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     private final Clock clock = Clock.systemUTC();
@@ -173,7 +174,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
                 () -> new IllegalArgumentException("not a collection path: " + collectionPath));
         Map<String, Object> stored = parseObject(Serialization.asJson(object));
-        toStoredForm(target, stored);
+        toStoredForm(target, stored, null);
         MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
                 jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(stored))));
         if (collectionPath.startsWith(CRD_COLLECTION)) {
@@ -214,7 +215,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (target.namespace() != null && !namespaceExists(target.namespace())) {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
-        toStoredForm(target, object);
+        toStoredForm(target, object, null);
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
     }
@@ -308,16 +309,17 @@ final class ApiRequestDispatcher extends Dispatcher {
             if (current.code() != HttpURLConnection.HTTP_OK) {
                 return current;
             }
+            Map<String, Object> original;
             Map<String, Object> patched;
             try {
-                Map<String, Object> original = parseObject(text(current.getBody()));
+                original = parseObject(text(current.getBody()));
                 Map<String, Object> patch = parseObject(text(request.getBody()));
                 patched = strategic ? StrategicMergePatch.apply(original, patch) : JsonMergePatch.apply(original, patch);
             } catch (RuntimeException malformed) {
                 return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
                         + malformed.getMessage());
             }
-            toStoredForm(target, patched);
+            toStoredForm(target, patched, original);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(patched))));
         }
@@ -368,13 +370,16 @@ final class ApiRequestDispatcher extends Dispatcher {
         return crds;
     }
 
-    private static RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
-        if (!isCore(target, "namespaces") && !isCore(target, "secrets")) {
+    private RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
+        boolean service = isCore(target, "services");
+        if (!isCore(target, "namespaces") && !isCore(target, "secrets") && !service) {
             return request;
         }
         try {
             Map<String, Object> object = parseObject(text(request.getBody()));
-            toStoredForm(target, object);
+            MockResponse current = service ? store.handleGet(withoutQuery(request.getPath())) : null;
+            toStoredForm(target, object, current != null && current.code() == HttpURLConnection.HTTP_OK
+                    ? parseObject(text(current.getBody())) : null);
             return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                     request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object)));
         } catch (RuntimeException unreadable) {
@@ -383,14 +388,18 @@ final class ApiRequestDispatcher extends Dispatcher {
     }
 
     /**
-     * What a real API server changes before it stores an object: namespaces carry their name label, and a
-     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such.
+     * What a real API server changes before it stores an object: namespaces carry their name label, a
+     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such, and Services have
+     * their cluster IP ({@link ClusterIps}). {@code current} is the stored version an update replaces, or
+     * {@code null}.
      */
-    private static void toStoredForm(ResourcePath target, Map<String, Object> object) {
+    private void toStoredForm(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
         if (isCore(target, "namespaces")) {
             labelNamespace(object);
         } else if (isCore(target, "secrets")) {
             foldStringData(object);
+        } else if (isCore(target, "services")) {
+            clusterIps.assign(object, current);
         }
     }
 

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -321,6 +323,42 @@ class EmbeddedApiServerTest {
             assertThat(List.of(watchedUids.poll(30, TimeUnit.SECONDS), watchedUids.poll(30, TimeUnit.SECONDS)))
                     .isEqualTo(uids);
         }
+    }
+
+    @Test
+    void servicesGetAClusterIpOfTheServiceRangeThatUpdatesKeep() {
+        String name = "addressed-" + UUID.randomUUID().toString().substring(0, 8);
+        Service created = client.services().inNamespace("default").resource(service(name, null)).create();
+        String clusterIp = created.getSpec().getClusterIP();
+
+        assertThat(clusterIp).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.[0-9]+\\.[0-9]+");
+        assertThat(created.getSpec().getClusterIPs()).containsExactly(clusterIp);
+        assertThat(client.services().inNamespace("default").resource(service(name + "-other", null)).create()
+                .getSpec().getClusterIP()).isNotEqualTo(clusterIp);
+        Service replaced = service(name, null); // as a controller writes it: the spec it wants, no cluster IP
+        replaced.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
+        assertThat(client.resource(replaced).update().getSpec().getClusterIP()).isEqualTo(clusterIp);
+        assertThat(client.services().inNamespace("default").withName(name).edit(
+                service -> new ServiceBuilder(service).editSpec().addToSelector("tier", "web").endSpec().build())
+                .getSpec().getClusterIPs()).containsExactly(clusterIp);
+    }
+
+    @Test
+    void headlessServicesStayHeadlessAndExternalNamesGetNoClusterIp() {
+        String name = "unaddressed-" + UUID.randomUUID().toString().substring(0, 8);
+        Service headless = client.resource(service(name + "-headless", "None")).create();
+        Service external = client.resource(new ServiceBuilder(service(name + "-external", null))
+                .editSpec().withType("ExternalName").withExternalName("example.com").endSpec().build()).create();
+
+        assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(headless.getSpec().getClusterIPs()).containsExactly("None");
+        assertThat(external.getSpec().getClusterIP()).isNull();
+    }
+
+    private static Service service(String name, String clusterIp) {
+        return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
+                .withNewSpec().withClusterIP(clusterIp).addToSelector("app", name)
+                .addNewPort().withPort(80).endPort().endSpec().build();
     }
 
     @Test
