@@ -65,6 +65,14 @@ class KubectlEverydayCommandsTest {
                 .containsPattern("NewReplicaSet: +described-[a-z0-9]+ \\(1/1 replicas created\\)");
     }
 
+    @Test
+    void authCanIAnswersYesAsForAClusterAdmin() {
+        assertThat(succeeds(kubectl.run("auth", "can-i", "create", "deployments")).out().strip()).isEqualTo("yes");
+        assertThat(succeeds(kubectl.run("auth", "can-i", "delete", "secrets", "-n", "istio-system")).out().strip())
+                .isEqualTo("yes");
+        assertThat(succeeds(kubectl.run("auth", "can-i", "--list")).out()).containsPattern("\\*\\.\\* +\\[\\] +\\[\\] +\\[\\*\\]");
+    }
+
     /** Creates a Deployment of one httpbin replica (container {@code go-httpbin}) and waits until it is Available. */
     private static void runningDeployment(String name) {
         succeeds(kubectl.run("create", "deployment", name, "--image=mccutchen/go-httpbin", "--port=8080"),
