@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
@@ -23,6 +24,9 @@ import java.util.UUID;
  * <p>The store numbers the uids it hands out ({@code 00000000-0000-0000-0000-000000000047}); a real API server's
  * are random UUIDs, which tools and people take as unique across clusters and runs. Each created object's uid is
  * replaced by a random one before it is stored, sent to the watches and answered.
+ *
+ * <p>A watch from a resource version ({@code kubectl get -w} watches from the version of the list it printed)
+ * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
 
@@ -67,16 +71,32 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     public MockResponse handleWatch(String path) {
         MockResponse response = super.handleWatch(path);
         WebSocketListener watch = response.getWebSocketListener();
-        return watch == null ? response : response.withWebSocketUpgrade(new EndingBetweenEvents(watch));
+        return watch == null ? response
+                : response.withWebSocketUpgrade(new EndingBetweenEvents(watch, watchedFrom(path)));
     }
 
-    /** The store's watch listener, ending only between two events. */
+    /** The resource version a watch begins after, 0 for none ({@code 0} and none mean: every stored object). */
+    private static long watchedFrom(String path) {
+        String version = HttpUrl.parse("http://localhost" + path).queryParameter("resourceVersion");
+        try {
+            return version == null || version.isEmpty() ? 0 : Long.parseLong(version);
+        } catch (NumberFormatException notANumber) {
+            return 0;
+        }
+    }
+
+    /**
+     * The store's watch listener, ending only between two events, and leaving out of the stored objects it sends
+     * first those of the resource version it watches from and before.
+     */
     private final class EndingBetweenEvents extends WebSocketListener {
 
         private final WebSocketListener watch;
+        private final long watchedFrom;
 
-        EndingBetweenEvents(WebSocketListener watch) {
+        EndingBetweenEvents(WebSocketListener watch, long watchedFrom) {
             this.watch = watch;
+            this.watchedFrom = watchedFrom;
         }
 
         @Override
@@ -86,7 +106,13 @@ final class WatchedStore extends KubernetesCrudDispatcher {
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
-            watch.onOpen(webSocket, response);
+            if (watchedFrom == 0) {
+                watch.onOpen(webSocket, response);
+                return;
+            }
+            SkippingSeenObjects skipping = new SkippingSeenObjects(webSocket, watchedFrom);
+            watch.onOpen(skipping, response); // the store sends the stored objects while it opens the watch
+            skipping.opened();
         }
 
         @Override
@@ -125,6 +151,56 @@ final class WatchedStore extends KubernetesCrudDispatcher {
         public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
             synchronized (events) {
                 watch.onFailure(webSocket, failure, response);
+            }
+        }
+    }
+
+    /**
+     * A watch's socket that, until {@link #opened()}, leaves out the events of objects of a resource version the
+     * watcher has already seen (the store's first events are every stored object as ADDED).
+     */
+    private static final class SkippingSeenObjects implements WebSocket {
+
+        private final WebSocket socket;
+        private final long seenVersion;
+        private volatile boolean opening = true;
+
+        SkippingSeenObjects(WebSocket socket, long seenVersion) {
+            this.socket = socket;
+            this.seenVersion = seenVersion;
+        }
+
+        void opened() {
+            opening = false;
+        }
+
+        @Override
+        public RecordedRequest request() {
+            return socket.request();
+        }
+
+        @Override
+        public boolean send(String text) {
+            return opening && seen(text) || socket.send(text);
+        }
+
+        @Override
+        public boolean send(byte[] bytes) {
+            return socket.send(bytes);
+        }
+
+        @Override
+        public boolean close(int code, String reason) {
+            return socket.close(code, reason);
+        }
+
+        private boolean seen(String event) {
+            try {
+                Object version = ObjectFields.at(ApiRequestDispatcher.parseObject(event),
+                        "object", "metadata", "resourceVersion");
+                return version != null && Long.parseLong(version.toString()) <= seenVersion;
+            } catch (RuntimeException notAnObjectEvent) {
+                return false;
             }
         }
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
@@ -359,6 +360,36 @@ class EmbeddedApiServerTest {
         return new ServiceBuilder().withNewMetadata().withName(name).withNamespace("default").endMetadata()
                 .withNewSpec().withClusterIP(clusterIp).addToSelector("app", name)
                 .addNewPort().withPort(80).endPort().endSpec().build();
+    }
+
+    @Test
+    void aWatchFromAResourceVersionBeginsAfterIt() throws Exception {
+        String prefix = "watched-from-" + UUID.randomUUID().toString().substring(0, 8);
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(prefix + "-listed").endMetadata().build()).create();
+        String listed = client.configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(prefix + "-later").endMetadata().build()).create();
+        BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+        try (Watch watch = client.configMaps().inNamespace("default")
+                .watch(new ListOptionsBuilder().withResourceVersion(listed).build(), new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap configMap) {
+                        if (configMap.getMetadata().getName().startsWith(prefix)) {
+                            events.add(action + " " + configMap.getMetadata().getName());
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                })) {
+            client.configMaps().inNamespace("default").withName(prefix + "-listed").delete();
+
+            assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("ADDED " + prefix + "-later");
+            assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("DELETED " + prefix + "-listed");
+        }
     }
 
     @Test
