@@ -73,6 +73,20 @@ class KubectlEverydayCommandsTest {
         assertThat(succeeds(kubectl.run("auth", "can-i", "--list")).out()).containsPattern("\\*\\.\\* +\\[\\] +\\[\\] +\\[\\*\\]");
     }
 
+    @Test
+    void wideOutputAddsPodAddressesAndTheImagesOfDeployments() {
+        runningDeployment("wide");
+
+        String pods = succeeds(kubectl.run("get", "pods", "-l", "app=wide", "-o", "wide")).out();
+        assertThat(pods.lines().findFirst().orElseThrow())
+                .containsPattern("AGE +IP +NODE +NOMINATED NODE +READINESS GATES");
+        assertThat(pods).containsPattern("Running .* 127\\.[0-9.]+ +embedded +<none> +<none>");
+        assertThat(succeeds(kubectl.run("get", "deployment", "wide", "-o", "wide")).out())
+                .containsPattern("AGE +CONTAINERS +IMAGES +SELECTOR")
+                .containsPattern("go-httpbin +mccutchen/go-httpbin +app=wide");
+        assertThat(succeeds(kubectl.run("get", "pods", "-l", "app=wide")).out()).doesNotContain("NODE");
+    }
+
     /** Creates a Deployment of one httpbin replica (container {@code go-httpbin}) and waits until it is Available. */
     private static void runningDeployment(String name) {
         succeeds(kubectl.run("create", "deployment", name, "--image=mccutchen/go-httpbin", "--port=8080"),

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
  * deployments, replica sets, services, endpoints, endpoint slices, namespaces, secrets, config maps, gateway
  * classes, gateways and HTTP routes. Other kinds are answered as plain objects, which kubectl prints as NAME and
- * AGE.
+ * AGE. The columns {@code kubectl get -o wide} adds (pods' IP and node, the containers, images and selector of
+ * deployments and replica sets, services' selector) follow AGE with priority 1, which kubectl shows only then.
  */
 final class ApiTables {
 
@@ -69,6 +70,37 @@ final class ApiTables {
                     new Column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
                             .collect(Collectors.joining("\",\"", "[\"", "\"]"))))));
 
+    /** The columns after AGE that only {@code kubectl get -o wide} shows. */
+    private static final Map<String, List<Column>> WIDE_COLUMNS = Map.of(
+            "pods", List.of(
+                    new Column("IP", "string", o -> text(o, "status", "podIP").orElse("<none>")),
+                    new Column("Node", "string", o -> text(o, "spec", "nodeName").orElse("<none>")),
+                    new Column("Nominated Node", "string", o -> text(o, "status", "nominatedNodeName").orElse("<none>")),
+                    new Column("Readiness Gates", "string", o -> "<none>")),
+            "deployments", podTemplateColumns(),
+            "replicasets", podTemplateColumns(),
+            "services", List.of(
+                    new Column("Selector", "string", o -> selector(map(o, "spec", "selector")))));
+
+    private static List<Column> podTemplateColumns() {
+        return List.of(
+                new Column("Containers", "string", o -> containers(o, "name")),
+                new Column("Images", "string", o -> containers(o, "image")),
+                new Column("Selector", "string", o -> selector(map(o, "spec", "selector", "matchLabels"))));
+    }
+
+    private static String containers(Map<String, Object> object, String field) {
+        return list(object, "spec", "template", "spec", "containers").stream()
+                .map(container -> container instanceof Map<?, ?> fields ? String.valueOf(fields.get(field)) : "")
+                .collect(Collectors.joining(","));
+    }
+
+    /** {@code app=httpbin,version=v1}, or {@code <none>}. */
+    private static String selector(Map<String, Object> labels) {
+        return labels.isEmpty() ? "<none>" : labels.entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue()).collect(Collectors.joining(","));
+    }
+
     private ApiTables() {
     }
 
@@ -84,16 +116,19 @@ final class ApiTables {
         if (columns == null) {
             return Optional.empty();
         }
+        List<Column> wideColumns = WIDE_COLUMNS.getOrDefault(plural, List.of());
         List<Map<String, Object>> definitions = new ArrayList<>();
-        definitions.add(definition("Name", "string", "name"));
-        columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "")));
-        definitions.add(definition("Age", "string", ""));
+        definitions.add(definition("Name", "string", "name", 0));
+        columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
+        definitions.add(definition("Age", "string", "", 0));
+        wideColumns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 1)));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> item : items) {
             List<Object> cells = new ArrayList<>();
             cells.add(text(item, "metadata", "name").orElse(""));
             columns.forEach(column -> cells.add(column.cell().apply(item)));
             cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
+            wideColumns.forEach(column -> cells.add(column.cell().apply(item)));
             Map<String, Object> partial = new LinkedHashMap<>();
             partial.put("kind", "PartialObjectMetadata");
             partial.put("apiVersion", "meta.k8s.io/v1");
@@ -112,13 +147,13 @@ final class ApiTables {
         return Optional.of(table);
     }
 
-    private static Map<String, Object> definition(String name, String type, String format) {
+    private static Map<String, Object> definition(String name, String type, String format, int priority) {
         Map<String, Object> definition = new LinkedHashMap<>();
         definition.put("name", name);
         definition.put("type", type);
         definition.put("format", format);
         definition.put("description", "");
-        definition.put("priority", 0);
+        definition.put("priority", priority);
         return definition;
     }
 

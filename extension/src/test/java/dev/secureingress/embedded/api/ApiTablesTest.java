@@ -65,9 +65,10 @@ class ApiTablesTest {
         List<Object> rows = list(ApiTables.of("services", List.of(pending, served), null, CLOCK).orElseThrow().get("rows"));
 
         assertThat(list(((Map<?, ?>) rows.get(0)).get("cells")))
-                .containsExactly("mygateway-istio", "LoadBalancer", "10.96.0.10", "<pending>", "443:31443/TCP", "<unknown>");
+                .containsExactly("mygateway-istio", "LoadBalancer", "10.96.0.10", "<pending>", "443:31443/TCP", "<unknown>",
+                        "<none>");
         assertThat(list(((Map<?, ?>) rows.get(1)).get("cells")))
-                .containsExactly("other-istio", "LoadBalancer", "<none>", "127.0.0.3", "80/TCP", "<unknown>");
+                .containsExactly("other-istio", "LoadBalancer", "<none>", "127.0.0.3", "80/TCP", "<unknown>", "<none>");
     }
 
     @Test
