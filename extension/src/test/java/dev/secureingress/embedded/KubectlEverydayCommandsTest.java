@@ -87,6 +87,24 @@ class KubectlEverydayCommandsTest {
         assertThat(succeeds(kubectl.run("get", "pods", "-l", "app=wide")).out()).doesNotContain("NODE");
     }
 
+    @Test
+    void rolloutHistoryListsEachTemplateAndUndoGoesBackToThePreviousOne() {
+        runningDeployment("rolled");
+        succeeds(kubectl.run("set", "image", "deployment/rolled", "go-httpbin=mccutchen/go-httpbin:v2.15.1"),
+                "image updated");
+        succeeds(kubectl.run("rollout", "status", "deployment/rolled", "--timeout=120s"), "successfully rolled out");
+
+        assertThat(succeeds(kubectl.run("rollout", "history", "deployment/rolled")).out())
+                .containsPattern("(?m)^1 +<none>$").containsPattern("(?m)^2 +<none>$");
+        succeeds(kubectl.run("rollout", "undo", "deployment/rolled"), "deployment.apps/rolled rolled back");
+        succeeds(kubectl.run("rollout", "status", "deployment/rolled", "--timeout=120s"), "successfully rolled out");
+
+        assertThat(succeeds(kubectl.run("get", "deployment", "rolled", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}")).out()).isEqualTo("mccutchen/go-httpbin");
+        assertThat(succeeds(kubectl.run("rollout", "history", "deployment/rolled")).out())
+                .containsPattern("(?m)^2 +<none>$").containsPattern("(?m)^3 +<none>$").doesNotContain("\n1 ");
+    }
+
     /** Creates a Deployment of one httpbin replica (container {@code go-httpbin}) and waits until it is Available. */
     private static void runningDeployment(String name) {
         succeeds(kubectl.run("create", "deployment", name, "--image=mccutchen/go-httpbin", "--port=8080"),

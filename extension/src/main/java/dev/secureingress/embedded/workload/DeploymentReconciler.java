@@ -44,6 +44,7 @@ final class DeploymentReconciler {
     static final String NODE_NAME = "embedded";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentReconciler.class);
+    private static final String REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
 
     private final InformedObjects<Deployment> deployments;
     private final InformedObjects<ReplicaSet> replicaSets;
@@ -70,9 +71,27 @@ final class DeploymentReconciler {
         String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate());
         int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
 
-        if (owned.stream().noneMatch(rs -> rs.getMetadata().getName().equals(currentName))) {
-            owned.add(replicaSets.create(newReplicaSet(deployment, currentName, desired)));
+        long latestRevision = owned.stream().mapToLong(DeploymentReconciler::revision).max().orElse(0);
+        Optional<ReplicaSet> current = owned.stream().filter(rs -> rs.getMetadata().getName().equals(currentName))
+                .findFirst();
+        if (current.isEmpty()) {
+            owned.add(replicaSets.create(newReplicaSet(deployment, currentName, desired, latestRevision + 1)));
             LOG.debug("Created ReplicaSet {}/{}", namespace, currentName);
+        } else if (revision(current.get()) < latestRevision) {
+            // back to an earlier template (kubectl rollout undo): its ReplicaSet becomes the latest revision
+            ReplicaSet revised = replicaSets.update(current.get(), stored -> withRevision(stored, latestRevision + 1));
+            if (revised != null) {
+                owned.set(owned.indexOf(current.get()), revised);
+            }
+        }
+        long currentRevision = owned.stream().filter(rs -> rs.getMetadata().getName().equals(currentName))
+                .mapToLong(DeploymentReconciler::revision).findFirst().orElse(0);
+        if (currentRevision > 0 && revision(deployment) != currentRevision) {
+            // the Deployment carries its ReplicaSet's revision (kubectl rollout undo replaces its annotations)
+            deployment = deployments.update(deployment, stored -> withRevision(stored, currentRevision));
+            if (deployment == null) {
+                return; // written meanwhile: the write brings it back
+            }
         }
         boolean createdPods = false;
         for (int i = 0; i < owned.size(); i++) {
@@ -152,7 +171,29 @@ final class DeploymentReconciler {
         pods.delete(pod);
     }
 
-    private static ReplicaSet newReplicaSet(Deployment deployment, String name, int replicas) {
+    /**
+     * The revision of a Deployment or ReplicaSet ({@value #REVISION_ANNOTATION}, as kubectl rollout history reads
+     * it), 0 for none.
+     */
+    private static long revision(HasMetadata object) {
+        String revision = Optional.ofNullable(object.getMetadata().getAnnotations())
+                .map(annotations -> annotations.get(REVISION_ANNOTATION)).orElse("0");
+        try {
+            return Long.parseLong(revision);
+        } catch (NumberFormatException notARevision) {
+            return 0;
+        }
+    }
+
+    private static <T extends HasMetadata> T withRevision(T object, long revision) {
+        Map<String, String> annotations = new HashMap<>(
+                Optional.ofNullable(object.getMetadata().getAnnotations()).orElse(Map.of()));
+        annotations.put(REVISION_ANNOTATION, Long.toString(revision));
+        object.getMetadata().setAnnotations(annotations);
+        return object;
+    }
+
+    private static ReplicaSet newReplicaSet(Deployment deployment, String name, int replicas, long revision) {
         String hash = name.substring(deployment.getMetadata().getName().length() + 1);
         PodTemplateSpec template = new PodTemplateSpecBuilder(deployment.getSpec().getTemplate())
                 .editOrNewMetadata().addToLabels(KubernetesNames.POD_TEMPLATE_HASH_LABEL, hash).endMetadata()
@@ -164,6 +205,7 @@ final class DeploymentReconciler {
                 .withNamespace(deployment.getMetadata().getNamespace())
                 .withLabels(labels)
                 .addToAnnotations("deployment.kubernetes.io/desired-replicas", Integer.toString(replicas))
+                .addToAnnotations(REVISION_ANNOTATION, Long.toString(revision))
                 .withOwnerReferences(controllerReference(deployment))
                 .endMetadata()
                 .withNewSpec()
