@@ -1,5 +1,6 @@
 package dev.secureingress.embedded;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,20 @@ final class Kubectl {
 
     CommandRun.Result run(String... arguments) {
         return runWithInput(null, arguments);
+    }
+
+    /** Starts kubectl without waiting for it (for {@code get -w}); its output goes to {@code out}. */
+    Process start(Path out, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDirectory.toFile())
+                .redirectOutput(out.toFile()).redirectErrorStream(true);
+        builder.environment().put("HOME", workDirectory.toString());
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new AssertionError("could not run " + String.join(" ", command), e);
+        }
     }
 
     /** Runs kubectl with {@code stdin} piped in (for {@code apply -f -}). */

@@ -7,8 +7,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,6 +107,39 @@ class KubectlEverydayCommandsTest {
                 "jsonpath={.spec.template.spec.containers[0].image}")).out()).isEqualTo("mccutchen/go-httpbin");
         assertThat(succeeds(kubectl.run("rollout", "history", "deployment/rolled")).out())
                 .containsPattern("(?m)^2 +<none>$").containsPattern("(?m)^3 +<none>$").doesNotContain("\n1 ");
+    }
+
+    @Test
+    void getWatchPrintsChangesInTheSameColumnsUnderOneHeader(@TempDir Path work) {
+        runningDeployment("watched");
+        Path out = work.resolve("watch.out");
+        Process watch = kubectl.start(out, "get", "pods", "-l", "app=watched", "-w");
+        try {
+            AtomicInteger change = new AtomicInteger();
+            String printed = BoundedWait.<String>forState("a second row of the watched pod")
+                    .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                    .until(() -> {
+                        // changes until the watch, opened after the list is printed, reports one
+                        kubectl.run("label", "pods", "-l", "app=watched", "--overwrite",
+                                "change=" + change.incrementAndGet());
+                        return printedSoFar(out);
+                    }, text -> text.lines().filter(line -> line.startsWith("watched-")).count() >= 2);
+
+            assertThat(printed.lines().filter(line -> line.startsWith("NAME")))
+                    .containsExactly(printed.lines().findFirst().orElseThrow());
+            assertThat(printed.lines().filter(line -> line.startsWith("watched-")))
+                    .allSatisfy(row -> assertThat(row).containsPattern("1/1 +Running +0 "));
+        } finally {
+            watch.destroy();
+        }
+    }
+
+    private static String printedSoFar(Path out) {
+        try {
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Creates a Deployment of one httpbin replica (container {@code go-httpbin}) and waits until it is Available. */

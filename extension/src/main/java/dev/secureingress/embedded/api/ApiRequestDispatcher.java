@@ -127,7 +127,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             case POST -> create(target, request);
             case PUT -> store.dispatch(inStoredForm(target, request));
             case PATCH -> patch(target, request);
-            case GET -> isWatch(request) ? store.dispatch(request)
+            case GET -> isWatch(request) ? watch(target, request)
                     : target.name() == null ? list(target, request) : get(target, request);
             default -> store.dispatch(request);
         };
@@ -265,6 +265,15 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
         }
         return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+    }
+
+    /** A watch; its events carry one-row tables when kubectl asks for tables ({@code kubectl get -w}). */
+    private MockResponse watch(ResourcePath target, RecordedRequest request) {
+        MockResponse response = store.dispatch(request);
+        if (response.getWebSocketListener() == null || !ApiTables.wanted(request.getHeader("Accept"))) {
+            return response;
+        }
+        return response.withWebSocketUpgrade(new TableWatch(response.getWebSocketListener(), target.plural(), clock));
     }
 
     /** One object; as a one-row table when kubectl asks for one. */

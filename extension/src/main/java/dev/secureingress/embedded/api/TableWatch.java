@@ -1,0 +1,129 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.ByteString;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A watch that {@code kubectl get -w} asks for as a table ({@code Accept: ...;as=Table}): as on a real API server,
+ * each event carries its object as a one-row {@link ApiTables table}, so the rows printed after the listed ones
+ * have the same columns. Kinds without table columns, and error events, are sent as they are.
+ */
+final class TableWatch extends WebSocketListener {
+
+    private static final Set<String> OBJECT_EVENTS = Set.of("ADDED", "MODIFIED", "DELETED");
+
+    private final WebSocketListener watch;
+    private final String plural;
+    private final Clock clock;
+
+    TableWatch(WebSocketListener watch, String plural, Clock clock) {
+        this.watch = watch;
+        this.plural = plural;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onBeforeAccept(WebSocket webSocket, Response response) {
+        watch.onBeforeAccept(webSocket, response);
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket, Response response) {
+        watch.onOpen(new TableRows(webSocket), response);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, String text) {
+        watch.onMessage(webSocket, text);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, ByteString bytes) {
+        watch.onMessage(webSocket, bytes);
+    }
+
+    @Override
+    public void onMessage(WebSocket webSocket, byte[] bytes) {
+        watch.onMessage(webSocket, bytes);
+    }
+
+    @Override
+    public void onPing(WebSocket webSocket, byte[] bytes) {
+        watch.onPing(webSocket, bytes);
+    }
+
+    @Override
+    public void onClosing(WebSocket webSocket, int code, String reason) {
+        watch.onClosing(webSocket, code, reason);
+    }
+
+    @Override
+    public void onClosed(WebSocket webSocket, int code, String reason) {
+        watch.onClosed(webSocket, code, reason);
+    }
+
+    @Override
+    public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+        watch.onFailure(webSocket, failure, response);
+    }
+
+    /** The watch's socket, sending each object event with its object as a table. */
+    private final class TableRows implements WebSocket {
+
+        private final WebSocket socket;
+
+        TableRows(WebSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public RecordedRequest request() {
+            return socket.request();
+        }
+
+        @Override
+        public boolean send(String event) {
+            return socket.send(asTableEvent(event).orElse(event));
+        }
+
+        @Override
+        public boolean send(byte[] bytes) {
+            return socket.send(bytes);
+        }
+
+        @Override
+        public boolean close(int code, String reason) {
+            return socket.close(code, reason);
+        }
+
+        @SuppressWarnings("unchecked")
+        private Optional<String> asTableEvent(String text) {
+            Map<String, Object> event;
+            try {
+                event = ApiRequestDispatcher.parseObject(text);
+            } catch (RuntimeException notAnEvent) {
+                return Optional.empty();
+            }
+            if (!OBJECT_EVENTS.contains(event.get("type")) || !(event.get("object") instanceof Map<?, ?> object)) {
+                return Optional.empty();
+            }
+            Object version = ObjectFields.at(object, "metadata", "resourceVersion");
+            return ApiTables.of(plural, List.of((Map<String, Object>) object),
+                            version == null ? null : version.toString(), clock)
+                    .map(table -> {
+                        event.put("object", table);
+                        return Serialization.asJson(event);
+                    });
+        }
+    }
+}
