@@ -11,6 +11,7 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -110,9 +111,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
                 watch.onOpen(webSocket, response);
                 return;
             }
-            SkippingSeenObjects skipping = new SkippingSeenObjects(webSocket, watchedFrom);
-            watch.onOpen(skipping, response); // the store sends the stored objects while it opens the watch
-            skipping.opened();
+            watch.onOpen(new SkippingSeenObjects(webSocket, watchedFrom), response);
         }
 
         @Override
@@ -156,22 +155,18 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     }
 
     /**
-     * A watch's socket that, until {@link #opened()}, leaves out the events of objects of a resource version the
-     * watcher has already seen (the store's first events are every stored object as ADDED).
+     * A watch's socket that leaves out ADDED events of objects of a resource version the watcher has already seen:
+     * the store sends every stored object as ADDED when a watch opens (on a thread of its own, so these can come
+     * after later events), while an object added after the watcher's version has a later version.
      */
     private static final class SkippingSeenObjects implements WebSocket {
 
         private final WebSocket socket;
         private final long seenVersion;
-        private volatile boolean opening = true;
 
         SkippingSeenObjects(WebSocket socket, long seenVersion) {
             this.socket = socket;
             this.seenVersion = seenVersion;
-        }
-
-        void opened() {
-            opening = false;
         }
 
         @Override
@@ -181,7 +176,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
 
         @Override
         public boolean send(String text) {
-            return opening && seen(text) || socket.send(text);
+            return text.contains("\"ADDED\"") && seenAdded(text) || socket.send(text);
         }
 
         @Override
@@ -194,11 +189,12 @@ final class WatchedStore extends KubernetesCrudDispatcher {
             return socket.close(code, reason);
         }
 
-        private boolean seen(String event) {
+        private boolean seenAdded(String text) {
             try {
-                Object version = ObjectFields.at(ApiRequestDispatcher.parseObject(event),
-                        "object", "metadata", "resourceVersion");
-                return version != null && Long.parseLong(version.toString()) <= seenVersion;
+                Map<String, Object> event = ApiRequestDispatcher.parseObject(text);
+                Object version = ObjectFields.at(event, "object", "metadata", "resourceVersion");
+                return "ADDED".equals(event.get("type")) && version != null
+                        && Long.parseLong(version.toString()) <= seenVersion;
             } catch (RuntimeException notAnObjectEvent) {
                 return false;
             }
