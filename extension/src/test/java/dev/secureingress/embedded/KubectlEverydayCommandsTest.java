@@ -70,6 +70,22 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void describePrintsTheDefaultsARealServerSets() {
+        runningDeployment("defaulted");
+        succeeds(kubectl.run("expose", "deployment", "defaulted", "--port=80", "--target-port=8080"),
+                "service/defaulted exposed");
+
+        assertThat(succeeds(kubectl.run("describe", "deployment", "defaulted")).out())
+                .containsPattern("StrategyType: +RollingUpdate")
+                .containsPattern("RollingUpdateStrategy: +25% max unavailable, 25% max surge");
+        assertThat(succeeds(kubectl.run("describe", "service", "defaulted")).out())
+                .containsPattern("Type: +ClusterIP")
+                .containsPattern("Port: +<unset> +80/TCP")
+                .containsPattern("Session Affinity: +None")
+                .containsPattern("IP: +10\\.[0-9.]+");
+    }
+
+    @Test
     void authCanIAnswersYesAsForAClusterAdmin() {
         assertThat(succeeds(kubectl.run("auth", "can-i", "create", "deployments")).out().strip()).isEqualTo("yes");
         assertThat(succeeds(kubectl.run("auth", "can-i", "delete", "secrets", "-n", "istio-system")).out().strip())

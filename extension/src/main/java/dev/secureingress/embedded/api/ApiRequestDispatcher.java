@@ -385,7 +385,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     private RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
         boolean service = isCore(target, "services");
-        if (!isCore(target, "namespaces") && !isCore(target, "secrets") && !service) {
+        if (!isCore(target, "namespaces") && !isCore(target, "secrets") && !service && !isDeployments(target)) {
             return request;
         }
         try {
@@ -402,8 +402,8 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     /**
      * What a real API server changes before it stores an object: namespaces carry their name label, a
-     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such, and Services have
-     * their cluster IP ({@link ClusterIps}). {@code current} is the stored version an update replaces, or
+     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such, Services have
+     * their cluster IP ({@link ClusterIps}), and Services and Deployments their {@link SpecDefaults}. {@code current} is the stored version an update replaces, or
      * {@code null}.
      */
     private void toStoredForm(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
@@ -412,8 +412,15 @@ final class ApiRequestDispatcher extends Dispatcher {
         } else if (isCore(target, "secrets")) {
             foldStringData(object);
         } else if (isCore(target, "services")) {
+            SpecDefaults.ofService(object);
             clusterIps.assign(object, current);
+        } else if (isDeployments(target)) {
+            SpecDefaults.ofDeployment(object);
         }
+    }
+
+    private static boolean isDeployments(ResourcePath target) {
+        return target.group().equals("apps") && target.plural().equals("deployments") && target.subresource() == null;
     }
 
     private static boolean isCore(ResourcePath target, String plural) {
