@@ -83,6 +83,8 @@ final class ApiOpenApiV3 {
         document.put("openapi", "3.0.0");
         document.put("info", Map.of("title", "Kubernetes", "version", kubernetesVersion));
         document.put("paths", paths);
+        // no schemas: kubectl explain then says it has none for a kind instead of failing in its template
+        document.put("components", Map.of("schemas", Map.of()));
         return Serialization.asJson(document);
     }
 
