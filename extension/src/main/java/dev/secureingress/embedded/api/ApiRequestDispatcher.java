@@ -127,6 +127,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             case POST -> create(target, request);
             case PUT -> store.dispatch(inStoredForm(target, request));
             case PATCH -> patch(target, request);
+            case DELETE -> delete(target, request);
             case GET -> isWatch(request) ? watch(target, request)
                     : target.name() == null ? list(target, request) : get(target, request);
             default -> store.dispatch(request);
@@ -265,6 +266,39 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
         }
         return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+    }
+
+    /**
+     * Deletes as a real cluster does: deleting a namespace also deletes every object in it (there the namespace
+     * controller does it), so that a namespace created again under the same name starts empty.
+     */
+    private MockResponse delete(ResourcePath target, RecordedRequest request) {
+        MockResponse response = store.dispatch(request);
+        if (isCore(target, "namespaces") && target.name() != null && response.code() == HttpURLConnection.HTTP_OK) {
+            deleteObjectsIn(target.name());
+        }
+        return response;
+    }
+
+    private void deleteObjectsIn(String namespace) {
+        String inNamespace = "\"namespace\":\"" + namespace + "\"";
+        for (String stored : List.copyOf(store.getMap().values())) {
+            if (!stored.contains(inNamespace)) {
+                continue;
+            }
+            Map<String, Object> object = parseObject(stored);
+            if (!namespace.equals(ObjectFields.at(object, "metadata", "namespace"))
+                    || !(object.get("apiVersion") instanceof String apiVersion)) {
+                continue;
+            }
+            String base = apiVersion.contains("/") ? "/apis/" + apiVersion : "/api/" + apiVersion;
+            discovery.resources(apiVersion).stream()
+                    .filter(resource -> resource.getKind().equals(object.get("kind"))
+                            && !resource.getName().contains("/"))
+                    .findFirst()
+                    .ifPresent(resource -> store.handleDelete(base + "/namespaces/" + namespace + "/"
+                            + resource.getName() + "/" + ObjectFields.at(object, "metadata", "name")));
+        }
     }
 
     /** A watch; its events carry one-row tables when kubectl asks for tables ({@code kubectl get -w}). */

@@ -393,6 +393,27 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void deletingANamespaceDeletesWhatItHeld() {
+        String namespace = "deleted-" + UUID.randomUUID().toString().substring(0, 8);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().build()).create();
+        client.resource(new GatewayBuilder().withNewMetadata().withName("gateway").withNamespace(namespace).endMetadata()
+                .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
+
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(namespace).endMetadata().build()).create();
+
+        client.namespaces().withName(namespace).delete();
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+
+        assertThat(client.configMaps().inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(client.resources(Gateway.class).inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(client.configMaps().inNamespace("default").withName(namespace).get())
+                .as("other namespaces keep theirs").isNotNull();
+    }
+
+    @Test
     void listsGatewayClassesClusterWide() {
         List<GatewayClass> classes = client.resources(GatewayClass.class).list().getItems();
         assertThat(classes).extracting(c -> c.getMetadata().getName()).contains("istio");
