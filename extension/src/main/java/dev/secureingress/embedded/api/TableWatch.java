@@ -1,8 +1,6 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.http.ByteString;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
@@ -18,92 +16,34 @@ import java.util.Set;
  * each event carries its object as a one-row {@link ApiTables table}, so the rows printed after the listed ones
  * have the same columns. Kinds without table columns, and error events, are sent as they are.
  */
-final class TableWatch extends WebSocketListener {
+final class TableWatch extends ForwardingWatchListener {
 
     private static final Set<String> OBJECT_EVENTS = Set.of("ADDED", "MODIFIED", "DELETED");
 
-    private final WebSocketListener watch;
     private final String plural;
     private final Clock clock;
 
     TableWatch(WebSocketListener watch, String plural, Clock clock) {
-        this.watch = watch;
+        super(watch);
         this.plural = plural;
         this.clock = clock;
     }
 
     @Override
-    public void onBeforeAccept(WebSocket webSocket, Response response) {
-        watch.onBeforeAccept(webSocket, response);
-    }
-
-    @Override
     public void onOpen(WebSocket webSocket, Response response) {
-        watch.onOpen(new TableRows(webSocket), response);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, String text) {
-        watch.onMessage(webSocket, text);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, ByteString bytes) {
-        watch.onMessage(webSocket, bytes);
-    }
-
-    @Override
-    public void onMessage(WebSocket webSocket, byte[] bytes) {
-        watch.onMessage(webSocket, bytes);
-    }
-
-    @Override
-    public void onPing(WebSocket webSocket, byte[] bytes) {
-        watch.onPing(webSocket, bytes);
-    }
-
-    @Override
-    public void onClosing(WebSocket webSocket, int code, String reason) {
-        watch.onClosing(webSocket, code, reason);
-    }
-
-    @Override
-    public void onClosed(WebSocket webSocket, int code, String reason) {
-        watch.onClosed(webSocket, code, reason);
-    }
-
-    @Override
-    public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
-        watch.onFailure(webSocket, failure, response);
+        super.onOpen(new TableRows(webSocket), response);
     }
 
     /** The watch's socket, sending each object event with its object as a table. */
-    private final class TableRows implements WebSocket {
-
-        private final WebSocket socket;
+    private final class TableRows extends ForwardingWatchSocket {
 
         TableRows(WebSocket socket) {
-            this.socket = socket;
-        }
-
-        @Override
-        public RecordedRequest request() {
-            return socket.request();
+            super(socket);
         }
 
         @Override
         public boolean send(String event) {
-            return socket.send(asTableEvent(event).orElse(event));
-        }
-
-        @Override
-        public boolean send(byte[] bytes) {
-            return socket.send(bytes);
-        }
-
-        @Override
-        public boolean close(int code, String reason) {
-            return socket.close(code, reason);
+            return super.send(asTableEvent(event).orElse(event));
         }
 
         @SuppressWarnings("unchecked")

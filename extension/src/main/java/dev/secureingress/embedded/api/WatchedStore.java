@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
-import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -90,66 +89,31 @@ final class WatchedStore extends KubernetesCrudDispatcher {
      * The store's watch listener, ending only between two events, and leaving out of the stored objects it sends
      * first those of the resource version it watches from and before.
      */
-    private final class EndingBetweenEvents extends WebSocketListener {
+    private final class EndingBetweenEvents extends ForwardingWatchListener {
 
-        private final WebSocketListener watch;
         private final long watchedFrom;
 
         EndingBetweenEvents(WebSocketListener watch, long watchedFrom) {
-            this.watch = watch;
+            super(watch);
             this.watchedFrom = watchedFrom;
         }
 
         @Override
-        public void onBeforeAccept(WebSocket webSocket, Response response) {
-            watch.onBeforeAccept(webSocket, response);
-        }
-
-        @Override
         public void onOpen(WebSocket webSocket, Response response) {
-            if (watchedFrom == 0) {
-                watch.onOpen(webSocket, response);
-                return;
-            }
-            watch.onOpen(new SkippingSeenObjects(webSocket, watchedFrom), response);
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, String text) {
-            watch.onMessage(webSocket, text);
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, ByteString bytes) {
-            watch.onMessage(webSocket, bytes);
-        }
-
-        @Override
-        public void onMessage(WebSocket webSocket, byte[] bytes) {
-            watch.onMessage(webSocket, bytes);
-        }
-
-        @Override
-        public void onPing(WebSocket webSocket, byte[] bytes) {
-            watch.onPing(webSocket, bytes);
-        }
-
-        @Override
-        public void onClosing(WebSocket webSocket, int code, String reason) {
-            watch.onClosing(webSocket, code, reason);
+            super.onOpen(watchedFrom == 0 ? webSocket : new SkippingSeenObjects(webSocket, watchedFrom), response);
         }
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
             synchronized (events) {
-                watch.onClosed(webSocket, code, reason);
+                super.onClosed(webSocket, code, reason);
             }
         }
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
             synchronized (events) {
-                watch.onFailure(webSocket, failure, response);
+                super.onFailure(webSocket, failure, response);
             }
         }
     }
@@ -159,34 +123,18 @@ final class WatchedStore extends KubernetesCrudDispatcher {
      * the store sends every stored object as ADDED when a watch opens (on a thread of its own, so these can come
      * after later events), while an object added after the watcher's version has a later version.
      */
-    private static final class SkippingSeenObjects implements WebSocket {
+    private static final class SkippingSeenObjects extends ForwardingWatchSocket {
 
-        private final WebSocket socket;
         private final long seenVersion;
 
         SkippingSeenObjects(WebSocket socket, long seenVersion) {
-            this.socket = socket;
+            super(socket);
             this.seenVersion = seenVersion;
         }
 
         @Override
-        public RecordedRequest request() {
-            return socket.request();
-        }
-
-        @Override
         public boolean send(String text) {
-            return text.contains("\"ADDED\"") && seenAdded(text) || socket.send(text);
-        }
-
-        @Override
-        public boolean send(byte[] bytes) {
-            return socket.send(bytes);
-        }
-
-        @Override
-        public boolean close(int code, String reason) {
-            return socket.close(code, reason);
+            return text.contains("\"ADDED\"") && seenAdded(text) || super.send(text);
         }
 
         private boolean seenAdded(String text) {
