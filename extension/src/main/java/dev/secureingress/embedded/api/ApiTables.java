@@ -15,15 +15,21 @@ import java.util.stream.Collectors;
 /**
  * Server-side printing: the {@code meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for
  * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
- * deployments, replica sets, services, endpoints, endpoint slices, namespaces, secrets, config maps, gateway
+ * deployments, replica sets, services, endpoints, endpoint slices, nodes, namespaces, secrets, config maps, gateway
  * classes, gateways and HTTP routes. Other kinds are answered as plain objects, which kubectl prints as NAME and
  * AGE. The columns {@code kubectl get -o wide} adds (pods' IP and node, the containers, images and selector of
- * deployments and replica sets, services' selector) follow AGE with priority 1, which kubectl shows only then.
+ * deployments and replica sets, services' selector, nodes' addresses and system) follow AGE with priority 1, which
+ * kubectl shows only then.
  */
 final class ApiTables {
 
     private record Column(String name, String type, Function<Map<String, Object>, Object> cell) {
     }
+
+    /** Columns a real cluster shows after AGE (and before the wide ones): a node's VERSION. */
+    private static final Map<String, List<Column>> AFTER_AGE_COLUMNS = Map.of(
+            "nodes", List.of(new Column("Version", "string",
+                    o -> text(o, "status", "nodeInfo", "kubeletVersion").orElse(""))));
 
     /** kubectl shows at most this many endpoints of an object, then "+ N more...". */
     private static final int ENDPOINTS_SHOWN = 3;
@@ -51,6 +57,9 @@ final class ApiTables {
                     new Column("Data", "integer", o -> map(o, "data").size()))),
             Map.entry("configmaps", List.of(
                     new Column("Data", "integer", o -> map(o, "data").size() + map(o, "binaryData").size()))),
+            Map.entry("nodes", List.of(
+                    new Column("Status", "string", o -> "True".equals(conditionStatus(o, "Ready")) ? "Ready" : "NotReady"),
+                    new Column("Roles", "string", ApiTables::nodeRoles))),
             Map.entry("namespaces", List.of(
                     new Column("Status", "string", o -> text(o, "status", "phase").orElse("Active")))),
             Map.entry("endpoints", List.of(
@@ -80,7 +89,21 @@ final class ApiTables {
             "deployments", podTemplateColumns(),
             "replicasets", podTemplateColumns(),
             "services", List.of(
-                    new Column("Selector", "string", o -> selector(map(o, "spec", "selector")))));
+                    new Column("Selector", "string", o -> selector(map(o, "spec", "selector")))),
+            "nodes", List.of(
+                    new Column("Internal-IP", "string", o -> nodeAddress(o, "InternalIP")),
+                    new Column("External-IP", "string", o -> nodeAddress(o, "ExternalIP")),
+                    new Column("OS-Image", "string", o -> text(o, "status", "nodeInfo", "osImage").orElse("<unknown>")),
+                    new Column("Kernel-Version", "string", o -> text(o, "status", "nodeInfo", "kernelVersion").orElse("<unknown>")),
+                    new Column("Container-Runtime", "string",
+                            o -> text(o, "status", "nodeInfo", "containerRuntimeVersion").orElse("<unknown>"))));
+
+    private static String nodeAddress(Map<String, Object> node, String type) {
+        return list(node, "status", "addresses").stream()
+                .filter(entry -> entry instanceof Map<?, ?> address && type.equals(address.get("type")))
+                .map(entry -> String.valueOf(((Map<?, ?>) entry).get("address")))
+                .findFirst().orElse("<none>");
+    }
 
     private static List<Column> podTemplateColumns() {
         return List.of(
@@ -121,6 +144,8 @@ final class ApiTables {
         definitions.add(definition("Name", "string", "name", 0));
         columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
         definitions.add(definition("Age", "string", "", 0));
+        List<Column> afterAge = AFTER_AGE_COLUMNS.getOrDefault(plural, List.of());
+        afterAge.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
         wideColumns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 1)));
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> item : items) {
@@ -128,6 +153,7 @@ final class ApiTables {
             cells.add(text(item, "metadata", "name").orElse(""));
             columns.forEach(column -> cells.add(column.cell().apply(item)));
             cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
+            afterAge.forEach(column -> cells.add(column.cell().apply(item)));
             wideColumns.forEach(column -> cells.add(column.cell().apply(item)));
             Map<String, Object> partial = new LinkedHashMap<>();
             partial.put("kind", "PartialObjectMetadata");
@@ -279,6 +305,15 @@ final class ApiTables {
         }
         String shown = String.join(",", values.subList(0, Math.min(ENDPOINTS_SHOWN, values.size())));
         return values.size() <= ENDPOINTS_SHOWN ? shown : shown + " + " + (values.size() - ENDPOINTS_SHOWN) + " more...";
+    }
+
+    /** The roles of {@code node-role.kubernetes.io/<role>} labels, e.g. {@code control-plane}; {@code <none>}. */
+    private static Object nodeRoles(Map<String, Object> node) {
+        String prefix = "node-role.kubernetes.io/";
+        List<String> roles = map(node, "metadata", "labels").keySet().stream()
+                .filter(label -> label.startsWith(prefix) && label.length() > prefix.length())
+                .map(label -> label.substring(prefix.length())).sorted().toList();
+        return roles.isEmpty() ? "<none>" : String.join(",", roles);
     }
 
     private static Object gatewayAddress(Map<String, Object> gateway) {

@@ -1,6 +1,8 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -29,6 +31,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -74,6 +78,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     public static final String GATEWAY_CONTROLLER_NAME = "istio.io/gateway-controller";
     /** Cluster, user and context name in {@link #kubeconfig()}. */
     public static final String KUBECONFIG_CONTEXT = "secure-ingress-embedded";
+    /** The one Node every fresh server holds, Ready: the node the embedded cluster's pods run on. */
+    public static final String NODE_NAME = "embedded";
     /** The namespaces every fresh server holds. */
     public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "istio-system");
 
@@ -335,12 +341,36 @@ public final class EmbeddedApiServer implements AutoCloseable {
             dispatcher.create("/api/v1/namespaces",
                     new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build());
         }
+        dispatcher.create("/api/v1/nodes", node());
         GatewayClass istio = new GatewayClassBuilder()
                 .withNewMetadata().withName(GATEWAY_CLASS).endMetadata()
                 .withNewSpec().withControllerName(GATEWAY_CONTROLLER_NAME)
                 .withDescription("The embedded Istio gateway controller").endSpec()
                 .build();
         dispatcher.create("/apis/gateway.networking.k8s.io/v1/gatewayclasses", istio);
+    }
+
+    /** The node of {@link #NODE_NAME}: a Ready control-plane node on the loopback address, of this server's version. */
+    private static Node node() {
+        String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        return new NodeBuilder()
+                .withNewMetadata().withName(NODE_NAME)
+                .addToLabels("kubernetes.io/hostname", NODE_NAME)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("node-role.kubernetes.io/control-plane", "true")
+                .endMetadata()
+                .withNewStatus()
+                .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
+                .withLastHeartbeatTime(started).withLastTransitionTime(started)
+                .withMessage("the embedded cluster runs its pods as in-JVM stand-ins").endCondition()
+                .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
+                .addNewAddress().withType("Hostname").withAddress(NODE_NAME).endAddress()
+                .withNewNodeInfo().withKubeletVersion(versionInfo().get("gitVersion"))
+                .withOperatingSystem("linux").withArchitecture("amd64")
+                .withOsImage("secure-ingress embedded cluster").withKernelVersion(System.getProperty("os.version"))
+                .withContainerRuntimeVersion("in-jvm://" + Runtime.version()).endNodeInfo()
+                .endStatus()
+                .build();
     }
 
     /** What {@code /version} answers, shaped like a real API server's answer. */

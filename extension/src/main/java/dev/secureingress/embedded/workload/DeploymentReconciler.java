@@ -1,5 +1,6 @@
 package dev.secureingress.embedded.workload;
 
+import dev.secureingress.embedded.api.EmbeddedApiServer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -40,8 +41,6 @@ import java.util.stream.Collectors;
  * computed from the pods' published status.
  */
 final class DeploymentReconciler {
-
-    static final String NODE_NAME = "embedded";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentReconciler.class);
     private static final String REVISION_ANNOTATION = "deployment.kubernetes.io/revision";
@@ -238,7 +237,7 @@ final class DeploymentReconciler {
                 .withSpec(Serialization.clone(template.getSpec()))
                 .build();
         if (pod.getSpec().getNodeName() == null) {
-            pod.getSpec().setNodeName(NODE_NAME);
+            pod.getSpec().setNodeName(EmbeddedApiServer.NODE_NAME);
         }
         return pod;
     }

@@ -36,6 +36,15 @@ public final class ClusterStatusSimulator {
         this.client = client;
     }
 
+    /**
+     * Removes the nodes the API server already holds (the embedded server's own), as on a k3s cluster whose kubelet
+     * has not registered yet; {@link #nodeReady} registers them.
+     */
+    public ClusterStatusSimulator withoutNodes() {
+        client.nodes().delete();
+        return this;
+    }
+
     /** Creates the CustomResourceDefinitions k3s ships with: its Helm controller's HelmChart and HelmChartConfig. */
     public ClusterStatusSimulator withK3sCrds() {
         for (String kind : List.of("HelmChart", "HelmChartConfig")) {

@@ -28,7 +28,7 @@ class K3sInstallPlanTest {
     void start() {
         api = EmbeddedApiServer.start();
         client = api.client();
-        controllers = new ClusterStatusSimulator(client).withK3sCrds();
+        controllers = new ClusterStatusSimulator(client).withoutNodes().withK3sCrds();
         plan = K3sInstallPlan.create(IstioInstallation.builder().build(),
                 GatewayApiCrdSource.classpath(GatewayApiCrdSourceTest.TEST_CRDS), Duration.ofSeconds(1));
     }

@@ -104,6 +104,27 @@ class ApiTablesTest {
     }
 
     @Test
+    void nodesShowReadinessRolesAndVersion() {
+        Map<String, Object> node = Map.of(
+                "metadata", Map.of("name", "embedded", "labels", Map.of("node-role.kubernetes.io/control-plane", "true",
+                        "kubernetes.io/os", "linux")),
+                "status", Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True")),
+                        "nodeInfo", Map.of("kubeletVersion", "v1.32.0")));
+        Map<String, Object> notReady = Map.of("metadata", Map.of("name", "worker"),
+                "status", Map.of("conditions", List.of(Map.of("type", "Ready", "status", "Unknown"))));
+
+        Map<String, Object> table = ApiTables.of("nodes", List.of(node, notReady), null, CLOCK).orElseThrow();
+        List<Object> rows = list(table.get("rows"));
+
+        assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).limit(5)
+                .toList()).containsExactly("Name", "Status", "Roles", "Age", "Version");
+        assertThat(list(((Map<?, ?>) rows.get(0)).get("cells")).subList(0, 5))
+                .containsExactly("embedded", "Ready", "control-plane", "<unknown>", "v1.32.0");
+        assertThat(list(((Map<?, ?>) rows.get(1)).get("cells")).subList(0, 5))
+                .containsExactly("worker", "NotReady", "<none>", "<unknown>", "");
+    }
+
+    @Test
     void kindsWithoutColumnsAreLeftToKubectl() {
         assertThat(ApiTables.of("serviceaccounts", List.of(), null, CLOCK)).isEmpty();
         assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();

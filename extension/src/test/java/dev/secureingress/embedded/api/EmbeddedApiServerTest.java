@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -71,6 +72,19 @@ class EmbeddedApiServerTest {
         assertThat(client.v1().events().inNamespace("default").withoutField("involvedObject.name", pod).list().getItems())
                 .extracting(event -> event.getMetadata().getName()).contains(pod + "-other.event")
                 .doesNotContain(pod + ".event");
+    }
+
+    @Test
+    void holdsOneReadyNodeOfItsOwnVersion() {
+        Node node = client.nodes().withName(EmbeddedApiServer.NODE_NAME).get();
+
+        assertThat(client.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .containsExactly(EmbeddedApiServer.NODE_NAME);
+        assertThat(node.getStatus().getConditions()).anySatisfy(condition -> {
+            assertThat(condition.getType()).isEqualTo("Ready");
+            assertThat(condition.getStatus()).isEqualTo("True");
+        });
+        assertThat(node.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo(client.getKubernetesVersion().getGitVersion());
     }
 
     @Test
