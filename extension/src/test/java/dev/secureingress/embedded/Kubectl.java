@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Runs the real kubectl against a kubeconfig; tests using it are skipped where kubectl is not installed. */
 final class Kubectl {
 
@@ -25,6 +27,15 @@ final class Kubectl {
     /** Skips the calling test unless {@code kubectl version --client} runs. */
     static void assumeInstalled() {
         CommandRun.assumeInstalled("kubectl", "version", "--client");
+    }
+
+    /** Asserts that kubectl ended with exit code 0 and printed each of {@code expectedOutput} on stdout. */
+    static CommandRun.Result succeeds(CommandRun.Result result, String... expectedOutput) {
+        assertThat(result.exitCode()).as("kubectl failed: %s", result.all()).isZero();
+        if (expectedOutput.length > 0) {
+            assertThat(result.out()).as(result.all()).contains(expectedOutput);
+        }
+        return result;
     }
 
     CommandRun.Result run(String... arguments) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -88,13 +89,5 @@ class KubectlCreateCommandsTest {
         assertThat(job.exitCode()).as(job.toString()).isNotZero();
         assertThat(job.err()).contains("not for Job (batch/v1)",
                 "send it as JSON or YAML (for example with kubectl apply)");
-    }
-
-    private static CommandRun.Result succeeds(CommandRun.Result result, String... expectedOutput) {
-        assertThat(result.exitCode()).as("kubectl failed: %s", result.all()).isZero();
-        if (expectedOutput.length > 0) {
-            assertThat(result.out()).contains(expectedOutput);
-        }
-        return result;
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -173,13 +174,5 @@ class KubectlEverydayCommandsTest {
                 "deployment.apps/" + name + " created");
         succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/" + name, "--timeout=120s"),
                 "condition met");
-    }
-
-    private static CommandRun.Result succeeds(CommandRun.Result run, String... outputs) {
-        assertThat(run.exitCode()).as(run.all()).isZero();
-        if (outputs.length > 0) {
-            assertThat(run.out()).as(run.all()).contains(outputs);
-        }
-        return run;
     }
 }

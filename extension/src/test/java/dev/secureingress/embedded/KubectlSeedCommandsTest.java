@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
+import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -198,13 +199,5 @@ class KubectlSeedCommandsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static CommandRun.Result succeeds(CommandRun.Result result, String... expectedOutput) {
-        assertThat(result.exitCode()).as("kubectl failed: %s", result.all()).isZero();
-        if (expectedOutput.length > 0) {
-            assertThat(result.out()).contains(expectedOutput);
-        }
-        return result;
     }
 }
