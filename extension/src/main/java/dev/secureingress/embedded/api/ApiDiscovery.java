@@ -62,7 +62,7 @@ final class ApiDiscovery {
         BUILT_IN.put("v1", List.of(
                 clusterScoped("namespaces", "Namespace", "ns", "status"),
                 clusterScoped("nodes", "Node", "no", "status"),
-                namespaced("pods", "Pod", "po", "all", "status,log"),
+                namespaced("pods", "Pod", "po", "all", "status,log,exec,attach,portforward"),
                 namespaced("services", "Service", "svc", "all", "status"),
                 namespaced("endpoints", "Endpoints", "ep", "", ""),
                 namespaced("secrets", "Secret", "", "", ""),
@@ -244,8 +244,16 @@ final class ApiDiscovery {
                 .withSingularName("")
                 .withNamespaced(namespaced)
                 .withKind(kind)
-                .withVerbs(subresource.equals("log") ? List.of("get") : SUBRESOURCE_VERBS)
+                .withVerbs(verbsOf(subresource))
                 .build();
+    }
+
+    private static List<String> verbsOf(String subresource) {
+        return switch (subresource) {
+            case "log" -> List.of("get");
+            case "exec", "attach", "portforward" -> List.of("create", "get");
+            default -> SUBRESOURCE_VERBS;
+        };
     }
 
     private static List<String> emptyToNull(List<String> list) {

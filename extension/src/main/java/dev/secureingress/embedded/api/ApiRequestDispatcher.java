@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 /**
  * Fronts fabric8's CRUD dispatcher (the object store) with what a real API server adds and kubectl relies on:
@@ -78,12 +79,23 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
     }
 
-    private MockResponse handle(RecordedRequest incoming) {
+    private MockResponse handle(RecordedRequest request) {
+        if (DryRun.isRequested(request)) {
+            return DryRun.answer(request, copyForDryRun()::carryOut);
+        }
+        return carryOut(request);
+    }
+
+    private MockResponse carryOut(RecordedRequest incoming) {
         RecordedRequest request = incoming;
         String path = withoutQuery(request.getPath());
         if (request.method() == HttpMethod.GET) {
             if (path.equals("/version") || path.equals("/version/")) {
                 return json(HttpURLConnection.HTTP_OK, Serialization.asJson(versionInfo));
+            }
+            Optional<MockResponse> health = HealthEndpoints.answer(path, request.getPath().substring(path.length()));
+            if (health.isPresent()) {
+                return health.get();
             }
             Optional<String> document = discovery.document(path).or(() -> openApi.document(path));
             if (document.isPresent()) {
@@ -115,6 +127,9 @@ final class ApiRequestDispatcher extends Dispatcher {
         ResourcePath target = resourcePath.get();
         if (ScaleSubresource.isScale(target)) {
             return scale.handle(target, request, path.substring(0, path.lastIndexOf("/scale")));
+        }
+        if (PodStreams.isStream(target)) {
+            return PodStreams.answer(target, store);
         }
         if (PodLogs.isLog(target)) {
             return PodLogs.answer(target, request, store);
@@ -157,11 +172,23 @@ final class ApiRequestDispatcher extends Dispatcher {
      * a fresh cluster have.
      */
     ApiRequestDispatcher copy() {
+        String created = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        return copy(stored -> StoredIdentity.renewed(stored, created));
+    }
+
+    /**
+     * A copy that holds the same objects with the same identities, to carry out a dry-run request on: what the
+     * request would have done shows in the copy's answer and is then dropped with the copy.
+     */
+    private ApiRequestDispatcher copyForDryRun() {
+        return copy(UnaryOperator.identity());
+    }
+
+    private ApiRequestDispatcher copy(UnaryOperator<String> eachStoredObject) {
         ApiRequestDispatcher copy = new ApiRequestDispatcher(versionInfo);
         customResources.forEach(copy::registerCustomResource);
-        String created = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         store.getMap().forEach((attributes, stored) ->
-                copy.store.getMap().put(attributes, StoredIdentity.renewed(stored, created)));
+                copy.store.getMap().put(attributes, eachStoredObject.apply(stored)));
         // the store hands out resource versions one at a time: the copy's next one follows the copied objects'
         long latest = store.requestResourceVersion();
         while (copy.store.requestResourceVersion() < latest) {

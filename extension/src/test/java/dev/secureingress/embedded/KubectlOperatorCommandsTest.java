@@ -1,0 +1,127 @@
+package dev.secureingress.embedded;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static dev.secureingress.embedded.Kubectl.succeeds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Commands operators run around a walk-through, run by the real kubectl against an embedded cluster: health probes,
+ * server-side dry runs (which must change nothing), and the container commands a stand-in has no answer for, which
+ * say so and what to do instead. Skipped where kubectl is not installed.
+ */
+class KubectlOperatorCommandsTest {
+
+    private static final String HELLO_DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: %s
+            spec:
+              selector:
+                matchLabels: {app: %s}
+              template:
+                metadata:
+                  labels: {app: %s}
+                spec:
+                  containers:
+                  - name: helloworld
+                    image: docker.io/istio/examples-helloworld-v1:1.0
+                    ports:
+                    - containerPort: 5000
+            """;
+
+    private static EmbeddedCluster cluster;
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void start(@TempDir Path work) {
+        Kubectl.assumeInstalled();
+        cluster = EmbeddedCluster.builder().start();
+        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void healthEndpointsAnswerOk() {
+        assertThat(succeeds(kubectl.run("get", "--raw", "/readyz")).out()).isEqualTo("ok");
+        assertThat(succeeds(kubectl.run("get", "--raw", "/healthz")).out()).isEqualTo("ok");
+        assertThat(succeeds(kubectl.run("get", "--raw", "/livez?verbose")).out())
+                .contains("[+]ping ok").endsWith("livez check passed\n");
+        assertThat(succeeds(kubectl.run("get", "--raw", "/readyz/ping")).out()).isEqualTo("ok");
+        assertThat(kubectl.run("get", "--raw", "/readyz/no-such-check").exitCode()).isNotZero();
+    }
+
+    @Test
+    void aServerSideDryRunOfApplyStoresNothing() {
+        String manifest = HELLO_DEPLOYMENT.formatted("dry", "dry", "dry");
+
+        succeeds(kubectl.runWithInput(manifest, "apply", "--dry-run=server", "-f", "-"),
+                "deployment.apps/dry created (server dry run)");
+
+        var lookup = kubectl.run("get", "deployment", "dry");
+        assertThat(lookup.exitCode()).as(lookup.all()).isNotZero();
+        assertThat(lookup.err()).contains("deployments.apps \"dry\" not found");
+    }
+
+    @Test
+    void aServerSideDryRunShowsTheObjectAsItWouldBeStored() {
+        String dryRun = succeeds(kubectl.run("create", "service", "clusterip", "shown", "--tcp=80:8080",
+                "--dry-run=server", "-o", "jsonpath={.spec.clusterIP} {.spec.sessionAffinity}")).out();
+
+        assertThat(dryRun).matches("10\\.[0-9.]+ None");
+        assertThat(kubectl.run("get", "service", "shown").exitCode()).isNotZero();
+    }
+
+    @Test
+    void aServerSideDryRunOfDeleteKeepsTheObject() {
+        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("kept", "kept", "kept"), "apply", "-f", "-"));
+
+        succeeds(kubectl.run("delete", "deployment", "kept", "--dry-run=server"),
+                "deployment.apps \"kept\" deleted (server dry run)");
+        succeeds(kubectl.run("delete", "namespace", "default", "--dry-run=server"),
+                "namespace \"default\" deleted (server dry run)");
+
+        succeeds(kubectl.run("get", "deployment", "kept", "-o", "name"), "deployment.apps/kept");
+        succeeds(kubectl.run("get", "namespace", "default", "-o", "name"), "namespace/default");
+    }
+
+    @Test
+    void aDryRunValueOtherThanAllIsRefused() {
+        var refused = kubectl.runWithInput("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}",
+                "create", "--raw", "/api/v1/namespaces/default/configmaps?dryRun=Everything", "-f", "-");
+
+        assertThat(refused.exitCode()).as(refused.all()).isNotZero();
+        assertThat(refused.err()).contains("dryRun: Unsupported value: []string{\"Everything\"}: supported values: \"All\"");
+        assertThat(kubectl.run("get", "configmap", "c").exitCode()).isNotZero();
+    }
+
+    @Test
+    void execAttachAndPortForwardSayWhatAStandInIs() {
+        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("streams", "streams", "streams"), "apply", "-f", "-"));
+        succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/streams", "--timeout=120s"),
+                "condition met");
+        String pod = succeeds(kubectl.run("get", "pods", "-l", "app=streams", "-o", "name")).out().strip();
+        String podIp = succeeds(kubectl.run("get", pod, "-o", "jsonpath={.status.podIP}")).out().strip();
+
+        var exec = kubectl.run("exec", pod, "--", "ls");
+        var portForward = kubectl.run("port-forward", pod, "0:5000");
+
+        assertThat(exec.exitCode()).as(exec.all()).isNotZero();
+        assertThat(exec.err()).contains("Error from server (BadRequest)").contains("in-JVM stand-in")
+                .contains("no process to run a command in");
+        assertThat(portForward.exitCode()).as(portForward.all()).isNotZero();
+        assertThat(portForward.err()).contains("nothing needs forwarding").contains("its address " + podIp);
+    }
+}
