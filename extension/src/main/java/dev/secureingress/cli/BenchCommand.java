@@ -16,8 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
         header = "Prints speed figures, one 'name: value unit' per line.",
-        description = {"Measures and prints figures, one 'name: value unit' per line; skipped figures are",
-            "explained on stderr. Medians over --runs timed runs after warm-up, in this JVM."})
+        description = "Measures and prints figures, one 'name: value unit' per line; skipped figures are "
+                + "explained on stderr. Medians over --runs timed runs after warm-up, in this JVM.")
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -15,10 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "pki",
         mixinStandardHelpOptions = true,
         header = "Writes the seed's certificate directories (replaces its openssl steps).",
-        description = {
-            "Writes the certificates of Istio's Secure Gateways task: DIR/example_certs1 (root 1 and the",
-            "httpbin, helloworld and client certificates it issued) and DIR/example_certs2 (root 2, same",
-            "subject, and its httpbin certificate). Key files are readable by their owner only."})
+        description = "Writes the certificates of Istio's Secure Gateways task: DIR/example_certs1 (root 1 and the "
+                + "httpbin, helloworld and client certificates it issued) and DIR/example_certs2 (root 2, same "
+                + "subject, and its httpbin certificate). Key files are readable by their owner only.")
 final class PkiCommand implements Callable<Integer> {
 
     @Spec

@@ -87,7 +87,8 @@ final class GatewayRouter {
                 int status = filter.getRequestRedirect().getStatusCode() == null ? 302
                         : filter.getRequestRedirect().getStatusCode();
                 HttpHeaders headers = new DefaultHttpHeaders().set(HttpHeaderNames.LOCATION, location);
-                return new RouteDecision.Reply(HttpResponseStatus.valueOf(status), "", headers);
+                return new RouteDecision.Reply(HttpResponseStatus.valueOf(status), "", "redirect to " + location,
+                        headers);
             }
             if (filter.getExtensionRef() != null) {
                 throw new IllegalStateException("extensionRef filters are not supported");
@@ -103,8 +104,8 @@ final class GatewayRouter {
                     + " is not resolved: " + backend.unresolvedReason());
         }
         if (backend.endpoints().isEmpty()) {
-            return RouteDecision.Reply.of(HttpResponseStatus.SERVICE_UNAVAILABLE, "backend " + backend.name()
-                    + " has no ready endpoints");
+            return RouteDecision.Reply.of(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    RouteDecision.Reply.NO_HEALTHY_UPSTREAM, "backend " + backend.name() + " has no ready endpoints");
         }
         InetSocketAddress endpoint = backend.endpoints().get(
                 ThreadLocalRandom.current().nextInt(backend.endpoints().size()));
@@ -151,7 +152,10 @@ final class GatewayRouter {
         throw new AssertionError("weights changed while picking");
     }
 
-    /** The request headers minus hop-by-hop ones, plus {@code x-forwarded-for} and {@code x-forwarded-proto}. */
+    /**
+     * The request headers minus hop-by-hop ones, plus {@code x-forwarded-for}, {@code x-forwarded-proto} and
+     * Envoy's request headers ({@link EnvoyHeaders}).
+     */
     private static HttpHeaders forwardedHeaders(HttpHeaders received, InetSocketAddress client, boolean secure) {
         HttpHeaders headers = new DefaultHttpHeaders().add(received);
         String connectionTokens = received.get(HttpHeaderNames.CONNECTION);
@@ -168,6 +172,7 @@ final class GatewayRouter {
         String forwardedFor = headers.get("x-forwarded-for");
         headers.set("x-forwarded-for", forwardedFor == null ? clientIp : forwardedFor + ", " + clientIp);
         headers.set("x-forwarded-proto", secure ? "https" : "http");
+        EnvoyHeaders.onForwardedRequest(headers);
         return headers;
     }
 }

@@ -154,6 +154,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         private boolean backendKeepAlive;
         private boolean skippingInformational;
         private boolean finished;
+        private long forwardedAtNanos;
 
         Exchange(HttpRequest request) {
             this.request = request;
@@ -198,7 +199,8 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         private void onBackendConnected(Future<Channel> connected) {
             if (!connected.isSuccess()) {
                 if (!finished) {
-                    failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, "cannot connect to backend "
+                    failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            RouteDecision.Reply.UPSTREAM_RESET + "connection failure", "cannot connect to backend "
                             + forward.backend() + " at " + forward.endpoint() + ": " + connected.cause().getMessage());
                 }
                 return;
@@ -210,6 +212,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             }
             backend = channel;
             BackendConnections.attach(channel, this);
+            forwardedAtNanos = System.nanoTime();
             channel.write(forward.request());
             for (HttpContent content : pendingBody) {
                 requestSent |= content instanceof LastHttpContent;
@@ -280,6 +283,8 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             HttpHeaders headers = new DefaultHttpHeaders().add(response.headers());
             headers.remove(HttpHeaderNames.CONNECTION);
             headers.remove(HttpHeaderNames.KEEP_ALIVE);
+            EnvoyHeaders.onForwardedResponse(headers,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - forwardedAtNanos));
             for (HTTPHeaderFilter modifier : forward.responseModifiers()) {
                 RouteFilters.modifyHeaders(modifier, headers);
             }
@@ -300,8 +305,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             }
             String why = cause == null ? "closed the connection" : "failed: " + cause.getMessage();
             if (!responseStarted) {
-                failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE, "backend " + forward.backend() + " at "
-                        + forward.endpoint() + " " + why + " before responding");
+                failBeforeResponse(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        RouteDecision.Reply.UPSTREAM_RESET + "connection termination", "backend " + forward.backend()
+                        + " at " + forward.endpoint() + " " + why + " before responding");
             } else {
                 LOG.debug("backend {} {} in the middle of a response; closing the client's stream", forward.backend(), why);
                 abort();
@@ -321,8 +327,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (!responseStarted) {
-                failBeforeResponse(HttpResponseStatus.GATEWAY_TIMEOUT, "backend " + forward.backend()
-                        + " did not respond within the route's request timeout of " + forward.timeout());
+                failBeforeResponse(HttpResponseStatus.GATEWAY_TIMEOUT, RouteDecision.Reply.UPSTREAM_TIMEOUT,
+                        "backend " + forward.backend() + " did not respond within the route's request timeout of "
+                        + forward.timeout());
             } else {
                 LOG.debug("backend {} exceeded the request timeout in the middle of a response", forward.backend());
                 abort();
@@ -330,23 +337,30 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
-        private void failBeforeResponse(HttpResponseStatus status, String reason) {
+        private void failBeforeResponse(HttpResponseStatus status, String body, String reason) {
             releaseBackend(false);
-            answerLocally(RouteDecision.Reply.of(status, reason));
+            answerLocally(RouteDecision.Reply.of(status, body, reason));
         }
 
         private void answerLocally(RouteDecision.Reply reply) {
             answeredLocally = true;
             pendingBody.forEach(ReferenceCountUtil::release);
             pendingBody.clear();
-            byte[] body = reply.reason().isEmpty() ? new byte[0]
-                    : (reply.reason() + "\n").getBytes(StandardCharsets.UTF_8);
+            if (reply.status().code() >= 500) {
+                LOG.info("{} {}{} answered {} by the gateway: {}", request.method(), RequestView.of(request).host(),
+                        request.uri(), reply.status().code(), reply.reason());
+            } else {
+                LOG.debug("{} {}{} answered {} by the gateway: {}", request.method(), RequestView.of(request).host(),
+                        request.uri(), reply.status().code(), reply.reason());
+            }
+            byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, reply.status(),
                     Unpooled.wrappedBuffer(body));
             response.headers().add(reply.headers());
             if (body.length > 0) {
-                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
             }
+            EnvoyHeaders.onLocalReply(response.headers());
             HttpUtil.setContentLength(response, body.length);
             ctx.writeAndFlush(response);
             responseStarted = true;

@@ -14,15 +14,31 @@ import java.util.List;
 sealed interface RouteDecision {
 
     /**
-     * The gateway answers: an error (404, 421, 500, 503) or a redirect.
+     * The gateway answers: an error (404, 421, 500, 503, 504) or a redirect. The client gets the body Envoy sends
+     * for the same case, so a test passes or fails alike on Istio; the reason, which says what is wrong in this
+     * gateway's terms, goes to the log.
      *
      * @param status  the status
-     * @param reason  a short plain-text body saying why
+     * @param body    the plain-text body the client gets (empty for most of Envoy's local replies)
+     * @param reason  why the gateway answers, for the log
      * @param headers extra response headers (for example {@code location})
      */
-    record Reply(HttpResponseStatus status, String reason, HttpHeaders headers) implements RouteDecision {
+    record Reply(HttpResponseStatus status, String body, String reason, HttpHeaders headers) implements RouteDecision {
+
+        /** Envoy's body when no endpoint of the backend is ready. */
+        static final String NO_HEALTHY_UPSTREAM = "no healthy upstream";
+        /** Envoy's body when the backend cannot be connected to, or fails before its response headers. */
+        static final String UPSTREAM_RESET = "upstream connect error or disconnect/reset before headers. reset reason: ";
+        /** Envoy's body when the route's request timeout runs out before the backend responds. */
+        static final String UPSTREAM_TIMEOUT = "upstream request timeout";
+
+        /** A reply with an empty body, as Envoy's no-route (404) and direct 500 replies have. */
         static Reply of(HttpResponseStatus status, String reason) {
-            return new Reply(status, reason, new DefaultHttpHeaders());
+            return new Reply(status, "", reason, new DefaultHttpHeaders());
+        }
+
+        static Reply of(HttpResponseStatus status, String body, String reason) {
+            return new Reply(status, body, reason, new DefaultHttpHeaders());
         }
     }
 

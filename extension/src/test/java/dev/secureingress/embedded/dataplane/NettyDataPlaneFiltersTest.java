@@ -167,6 +167,7 @@ class NettyDataPlaneFiltersTest {
 
         try (Response response = target.get("/hang")) {
             assertThat(response.code()).isEqualTo(504);
+            assertThat(response.body().string()).isEqualTo("upstream request timeout");
         }
         try (Response response = target.get("/status/200")) {
             assertThat(response.code()).as("a backend answering in time is unaffected").isEqualTo(200);
