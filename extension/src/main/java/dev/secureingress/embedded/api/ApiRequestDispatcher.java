@@ -40,6 +40,8 @@ final class ApiRequestDispatcher extends Dispatcher {
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
     private static final int PATCH_ATTEMPTS = 5;
+    /** As many names as a real API server tries for one {@code generateName}. */
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
     private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestDispatcher.class);
@@ -53,6 +55,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final Clock clock = Clock.systemUTC();
     /** What {@link #registerCustomResource} registered, for {@link #copy()}. */
     private final List<CustomResourceDefinitionContext> customResources = new CopyOnWriteArrayList<>();
+    private volatile UnaryOperator<String> generatedNames = GeneratedNames::fromPrefix;
     /** Cache of {@link #storedCrds()}; dropped by every write to a CustomResourceDefinition. */
     private List<CustomResourceDefinition> storedCrds;
 
@@ -248,8 +251,34 @@ final class ApiRequestDispatcher extends Dispatcher {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
         toStoredForm(target, object, null);
+        if (ObjectFields.at(object, "metadata", "name") == null
+                && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
+            return createWithGeneratedName(request, object, prefix);
+        }
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+    }
+
+    /**
+     * Creates {@code object} under a name made from its {@code generateName} ({@link GeneratedNames#fromPrefix}), as
+     * a real API server does: when the name is taken, with another one, {@value #GENERATE_NAME_ATTEMPTS} times at
+     * most; then the answer is the last AlreadyExists.
+     */
+    @SuppressWarnings("unchecked")
+    private MockResponse createWithGeneratedName(RecordedRequest request, Map<String, Object> object, String prefix) {
+        Map<String, Object> metadata = (Map<String, Object>) object.get("metadata");
+        MockResponse created = null;
+        for (int attempt = 0; attempt < GENERATE_NAME_ATTEMPTS && (created == null || isConflict(created)); attempt++) {
+            metadata.put("name", generatedNames.apply(prefix));
+            created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        }
+        return created;
+    }
+
+    /** Makes the names of {@code generateName} with {@code generator} instead of {@link GeneratedNames#fromPrefix}. */
+    void generateNamesWith(UnaryOperator<String> generator) {
+        generatedNames = generator;
     }
 
     /**

@@ -1,10 +1,10 @@
 package dev.secureingress.embedded.workload;
 
+import dev.secureingress.embedded.api.GeneratedNames;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 
 /**
  * Generated names the way Kubernetes' controllers spell them, in its consonant-and-digit alphabet (so that
@@ -16,8 +16,7 @@ final class KubernetesNames {
     /** The label Deployments put on their ReplicaSets and pods. */
     static final String POD_TEMPLATE_HASH_LABEL = "pod-template-hash";
 
-    private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String ALPHABET = GeneratedNames.ALPHABET;
 
     private KubernetesNames() {
     }
@@ -29,11 +28,7 @@ final class KubernetesNames {
 
     /** Five random characters, as in {@code httpbin-7d9c4b6f5-x2kqp}. */
     static String randomSuffix() {
-        StringBuilder suffix = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
-            suffix.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-        }
-        return suffix.toString();
+        return GeneratedNames.randomSuffix();
     }
 
     /** Five characters that depend only on {@code seed}. */

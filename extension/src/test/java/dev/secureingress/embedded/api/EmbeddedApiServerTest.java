@@ -75,6 +75,19 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void generateNameAppendsFiveCharactersOfTheRealServersAlphabet() {
+        ConfigMap first = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withGenerateName("generated-").endMetadata().build()).create();
+        ConfigMap second = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withGenerateName("generated-").endMetadata().build()).create();
+
+        assertThat(List.of(first, second)).extracting(configMap -> configMap.getMetadata().getName())
+                .allSatisfy(name -> assertThat(name).matches("generated-[bcdfghjklmnpqrstvwxz2456789]{5}"))
+                .doesNotHaveDuplicates();
+        assertThat(client.configMaps().inNamespace("default").withName(first.getMetadata().getName()).get()).isNotNull();
+    }
+
+    @Test
     void holdsOneReadyNodeOfItsOwnVersion() {
         Node node = client.nodes().withName(EmbeddedApiServer.NODE_NAME).get();
 
