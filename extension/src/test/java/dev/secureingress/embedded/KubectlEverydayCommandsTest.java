@@ -87,6 +87,24 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void patchingTheClusterIpOfAServiceIsRefusedAsOnACluster() {
+        succeeds(kubectl.run("create", "service", "clusterip", "readdressed", "--tcp=80:8080"),
+                "service/readdressed created");
+        String clusterIp = succeeds(kubectl.run("get", "service", "readdressed", "-o", "jsonpath={.spec.clusterIP}"))
+                .out().strip();
+        String other = clusterIp.endsWith(".7") ? "10.96.7.8" : "10.96.7.7";
+
+        CommandRun.Result patched = kubectl.run("patch", "service", "readdressed", "-p",
+                "{\"spec\":{\"clusterIP\":\"" + other + "\"}}");
+
+        assertThat(patched.exitCode()).as(patched.all()).isNotZero();
+        assertThat(patched.err()).contains("The Service \"readdressed\" is invalid: spec.clusterIPs[0]: Invalid value: [\""
+                + other + "\"]: may not change once set");
+        assertThat(succeeds(kubectl.run("get", "service", "readdressed", "-o", "jsonpath={.spec.clusterIP}")).out())
+                .isEqualTo(clusterIp);
+    }
+
+    @Test
     void explainSaysThereIsNoSchemaForAKind() {
         CommandRun.Result explained = kubectl.run("explain", "deployment.spec");
 

@@ -39,6 +39,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
+    private static final String JSON_PATCH = "application/json-patch+json";
     private static final int PATCH_ATTEMPTS = 5;
     /** As many names as a real API server tries for one {@code generateName}. */
     private static final int GENERATE_NAME_ATTEMPTS = 8;
@@ -143,7 +144,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
         MockResponse response = switch (request.method()) {
             case POST -> create(target, request);
-            case PUT -> store.dispatch(inStoredForm(target, request));
+            case PUT -> update(target, request);
             case PATCH -> patch(target, request);
             case DELETE -> delete(target, request);
             case GET -> isWatch(request) ? watch(target, request)
@@ -400,10 +401,16 @@ final class ApiRequestDispatcher extends Dispatcher {
                     "the body of the request was in an unknown format - accepted media types include: "
                             + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         }
+        String path = withoutQuery(request.getPath());
         if (!(strategic || merge) || target.subresource() != null) {
+            if (contentType.startsWith(JSON_PATCH) && target.subresource() == null) {
+                Optional<MockResponse> refused = refusedJsonPatch(target, request, path);
+                if (refused.isPresent()) {
+                    return refused.get();
+                }
+            }
             return store.dispatch(request); // JSON patch and status patches: the store's own handling
         }
-        String path = withoutQuery(request.getPath());
         // as a real API server does, a patch is applied to the latest version: when a controller wrote the
         // object between our read and our write (409), the patch is applied again to what it wrote
         MockResponse written = null;
@@ -422,11 +429,27 @@ final class ApiRequestDispatcher extends Dispatcher {
                 return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
                         + malformed.getMessage());
             }
+            Optional<MockResponse> refused = UpdateValidation.validate(target, patched, original);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
             toStoredForm(target, patched, original);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(patched))));
         }
         return written;
+    }
+
+    /** The 422 answer to a JSON patch that {@link UpdateValidation} refuses; empty when it may be stored. */
+    private Optional<MockResponse> refusedJsonPatch(ResourcePath target, RecordedRequest request, String path) {
+        if (!UpdateValidation.concerns(target)) {
+            return Optional.empty();
+        }
+        MockResponse current = store.handleGet(path);
+        if (current.code() != HttpURLConnection.HTTP_OK) {
+            return Optional.empty();
+        }
+        return UpdateValidation.validateJsonPatch(target, text(request.getBody()), parseObject(text(current.getBody())));
     }
 
     private static boolean isConflict(MockResponse response) {
@@ -473,21 +496,28 @@ final class ApiRequestDispatcher extends Dispatcher {
         return crds;
     }
 
-    private RecordedRequest inStoredForm(ResourcePath target, RecordedRequest request) {
+    /** A PUT: the object in stored form, unless it changes what may not change once set. */
+    private MockResponse update(ResourcePath target, RecordedRequest request) {
         boolean service = isCore(target, "services");
         if (!isCore(target, "namespaces") && !isCore(target, "secrets") && !service && !isDeployments(target)) {
-            return request;
+            return store.dispatch(request);
         }
+        Map<String, Object> object;
         try {
-            Map<String, Object> object = parseObject(text(request.getBody()));
-            MockResponse current = service ? store.handleGet(withoutQuery(request.getPath())) : null;
-            toStoredForm(target, object, current != null && current.code() == HttpURLConnection.HTTP_OK
-                    ? parseObject(text(current.getBody())) : null);
-            return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object)));
+            object = parseObject(text(request.getBody()));
         } catch (RuntimeException unreadable) {
-            return request; // the store answers with its own error
+            return store.dispatch(request); // the store answers with its own error
         }
+        MockResponse stored = UpdateValidation.concerns(target) ? store.handleGet(withoutQuery(request.getPath())) : null;
+        Map<String, Object> current = stored != null && stored.code() == HttpURLConnection.HTTP_OK
+                ? parseObject(text(stored.getBody())) : null;
+        Optional<MockResponse> refused = UpdateValidation.validate(target, object, current);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        toStoredForm(target, object, current);
+        return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
     }
 
     /**

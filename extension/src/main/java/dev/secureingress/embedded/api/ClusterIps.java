@@ -1,7 +1,10 @@
 package dev.secureingress.embedded.api;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -10,12 +13,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * The cluster IPs of Services, handed out as a real API server does: a Service of type ClusterIP, NodePort or
  * LoadBalancer without one gets a free address of the service range {@value #SERVICE_RANGE} in
  * {@code spec.clusterIP} and {@code spec.clusterIPs}, and keeps it on every update, also when the update leaves it
- * out. A headless Service ({@code clusterIP: None}) stays headless; an ExternalName Service gets none. The address
- * carries no traffic in the embedded cluster: Gateways and pods have loopback addresses of their own.
+ * out; an update that changes it is refused ({@link #changeOnUpdate}). A headless Service ({@code clusterIP: None})
+ * stays headless; an ExternalName Service gets none. The first address of the range,
+ * {@value #KUBERNETES_SERVICE_IP}, is the {@code kubernetes} Service's and never handed out. The address carries no
+ * traffic in the embedded cluster: Gateways and pods have loopback addresses of their own.
  */
 final class ClusterIps {
 
     static final String SERVICE_RANGE = "10.96.0.0/12";
+    /** The first address of the range: the {@code kubernetes} Service's, as in a real cluster. */
+    static final String KUBERNETES_SERVICE_IP = "10.96.0.1";
     /** 10.96.0.0 as a number; the range holds 2^20 addresses. */
     private static final int RANGE_START = (10 << 24) | (96 << 16);
     private static final int RANGE_SIZE = 1 << 20;
@@ -24,7 +31,7 @@ final class ClusterIps {
     private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
 
     ClusterIps() {
-        handedOut.add("10.96.0.1"); // the kubernetes Service's address in a real cluster
+        handedOut.add(KUBERNETES_SERVICE_IP);
     }
 
     /**
@@ -56,6 +63,46 @@ final class ClusterIps {
         }
         spec.putIfAbsent("ipFamilies", List.of("IPv4"));
         spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
+    }
+
+    /**
+     * Why an update of {@code current} (the stored Service) to {@code service} may not be stored: it changes the
+     * cluster IP, which a real API server refuses as {@code spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not
+     * change once set}. Read as the real server reads the two fields: a {@code clusterIP} left out or empty keeps the
+     * address, and a changed {@code clusterIP} beside unchanged {@code clusterIPs} stands for both. Services that are
+     * or become ExternalName, and headless Services that stay headless, are never refused.
+     */
+    static Optional<ObjectValidation.Violation> changeOnUpdate(Map<String, Object> service, Map<String, Object> current) {
+        Map<?, ?> spec = service.get("spec") instanceof Map<?, ?> map ? map : Map.of();
+        Map<?, ?> currentSpec = current.get("spec") instanceof Map<?, ?> map ? map : Map.of();
+        List<String> before = clusterIps(currentSpec);
+        if ("ExternalName".equals(spec.get("type")) || "ExternalName".equals(currentSpec.get("type"))
+                || before.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> after = clusterIps(spec);
+        Object clusterIp = spec.get("clusterIP");
+        boolean clusterIpGiven = clusterIp instanceof String ip && !ip.isEmpty();
+        if (clusterIpGiven && (after.isEmpty() || after.equals(before)) && !clusterIp.equals(before.get(0))) {
+            after = List.of((String) clusterIp);
+        } else if (after.isEmpty()) {
+            return Optional.empty(); // left out: the stored address is kept
+        }
+        for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
+            if (!before.get(i).equals(after.get(i))) {
+                return Optional.of(new ObjectValidation.Violation("FieldValueInvalid", "spec.clusterIPs[" + i + "]",
+                        "Invalid value: " + Serialization.asJson(after) + ": may not change once set"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code clusterIPs} of a Service's spec, else its {@code clusterIP} alone, else none. */
+    private static List<String> clusterIps(Map<?, ?> spec) {
+        if (spec.get("clusterIPs") instanceof List<?> ips && !ips.isEmpty()) {
+            return ips.stream().map(String::valueOf).toList();
+        }
+        return spec.get("clusterIP") instanceof String ip && !ip.isEmpty() ? List.of(ip) : List.of();
     }
 
     /** A free address of the range, not its first (network) or last (broadcast) one. */

@@ -108,10 +108,15 @@ final class ObjectValidation {
         return Optional.empty();
     }
 
-    private record Violation(String reason, String field, String message) {
+    /** One reason why an object is invalid: a cause of the answer, e.g. {@code FieldValueInvalid} of {@code metadata.name}. */
+    record Violation(String reason, String field, String message) {
     }
 
-    private static MockResponse invalid(String qualifiedKind, String kind, String group, String name,
+    /**
+     * The 422 answer that object {@code name} of {@code kind} is invalid, e.g. {@code Service "web" is invalid:
+     * spec.clusterIPs[0]: Invalid value: ...}, with a cause per violation.
+     */
+    static MockResponse invalid(String qualifiedKind, String kind, String group, String name,
                                         List<Violation> violations) {
         List<String> parts = violations.stream().map(v -> v.field() + ": " + v.message()).toList();
         String details = parts.size() == 1 ? parts.get(0) : "[" + String.join(", ", parts) + "]";

@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -369,6 +370,41 @@ class EmbeddedApiServerTest {
         assertThat(client.services().inNamespace("default").withName(name).edit(
                 service -> new ServiceBuilder(service).editSpec().addToSelector("tier", "web").endSpec().build())
                 .getSpec().getClusterIPs()).containsExactly(clusterIp);
+    }
+
+    @Test
+    void changingTheClusterIpOfAServiceIsRefusedAsInvalidByUpdatesAndEveryKindOfPatch() {
+        String name = "readdressed-" + UUID.randomUUID().toString().substring(0, 8);
+        Service created = client.services().inNamespace("default").resource(service(name, null)).create();
+        String clusterIp = created.getSpec().getClusterIP();
+        String other = clusterIp.endsWith(".7") ? "10.96.7.8" : "10.96.7.7";
+        Service readdressed = new ServiceBuilder(created).editSpec().withClusterIP(other).endSpec().build();
+        var stored = client.services().inNamespace("default").withName(name);
+        String json = "[{\"op\":\"replace\",\"path\":\"/spec/clusterIP\",\"value\":\"" + other + "\"},"
+                + "{\"op\":\"replace\",\"path\":\"/spec/clusterIPs\",\"value\":[\"" + other + "\"]}]";
+
+        for (ThrowingCallable change : List.<ThrowingCallable>of(
+                () -> client.resource(readdressed).update(),
+                () -> stored.patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+                        "{\"spec\":{\"clusterIP\":\"" + other + "\"}}"),
+                () -> stored.patch(PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"spec\":{\"clusterIPs\":[\"" + other + "\"]}}"),
+                () -> stored.patch(PatchContext.of(PatchType.JSON), json))) {
+            assertThatThrownBy(change).isInstanceOfSatisfying(KubernetesClientException.class, refused -> {
+                assertThat(refused.getCode()).isEqualTo(422);
+                assertThat(refused.getStatus().getReason()).isEqualTo("Invalid");
+                assertThat(refused.getStatus().getMessage()).isEqualTo("Service \"" + name
+                        + "\" is invalid: spec.clusterIPs[0]: Invalid value: [\"" + other + "\"]: may not change once set");
+                assertThat(refused.getStatus().getDetails().getCauses()).singleElement().satisfies(cause -> {
+                    assertThat(cause.getField()).isEqualTo("spec.clusterIPs[0]");
+                    assertThat(cause.getReason()).isEqualTo("FieldValueInvalid");
+                });
+            });
+        }
+        assertThat(stored.get().getSpec().getClusterIPs()).containsExactly(clusterIp);
+        assertThat(client.resource(new ServiceBuilder(stored.get()).editSpec().withClusterIP(clusterIp)
+                .addToSelector("tier", "web").endSpec().build()).update().getSpec().getSelector())
+                .containsEntry("tier", "web");
     }
 
     @Test

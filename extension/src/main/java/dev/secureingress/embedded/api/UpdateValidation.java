@@ -1,0 +1,52 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.zjsonpatch.JsonPatch;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checks a real API server makes before it stores an update (a PUT or any kind of patch), with its error
+ * answers: a Service's cluster IP may not change once set ({@link ClusterIps#changeOnUpdate}), answered 422 Invalid
+ * as {@code Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not change once set}.
+ */
+final class UpdateValidation {
+
+    private UpdateValidation() {
+    }
+
+    /** True where an update is checked: it needs the stored version ({@code current}) of the object. */
+    static boolean concerns(ResourcePath target) {
+        return target.group().isEmpty() && target.plural().equals("services") && target.name() != null
+                && target.subresource() == null;
+    }
+
+    /** An error answer for updating {@code current} (the stored version) to {@code object}, or empty when it may be stored. */
+    static Optional<MockResponse> validate(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
+        if (current == null || !concerns(target)) {
+            return Optional.empty();
+        }
+        return ClusterIps.changeOnUpdate(object, current).map(violation -> ObjectValidation.invalid("Service",
+                "Service", "", target.name(), List.of(violation)));
+    }
+
+    /**
+     * An error answer for applying the JSON patch {@code patch} to {@code current}, or empty when the result may be
+     * stored or the patch does not apply (the store answers that).
+     */
+    static Optional<MockResponse> validateJsonPatch(ResourcePath target, String patch, Map<String, Object> current) {
+        Map<String, Object> patched;
+        try {
+            JsonNode result = JsonPatch.apply(Serialization.jsonMapper().readTree(patch),
+                    Serialization.jsonMapper().valueToTree(current));
+            patched = ApiRequestDispatcher.parseObject(result.toString());
+        } catch (RuntimeException notApplicable) {
+            return Optional.empty();
+        }
+        return validate(target, patched, current);
+    }
+}
