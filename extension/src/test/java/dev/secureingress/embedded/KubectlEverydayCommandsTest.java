@@ -105,6 +105,20 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void theKubernetesServiceSendsItsPortToTheApiServer() {
+        int apiServerPort = java.net.URI.create(cluster.apiServer().url()).getPort();
+
+        assertThat(succeeds(kubectl.run("get", "service", "kubernetes", "-n", "default")).out())
+                .containsPattern("kubernetes +ClusterIP +10\\.96\\.0\\.1 +<none> +443/TCP");
+        assertThat(succeeds(kubectl.run("get", "endpoints", "kubernetes", "-n", "default")).out())
+                .containsPattern("kubernetes +127\\.0\\.0\\.1:" + apiServerPort + " ");
+        assertThat(succeeds(kubectl.run("describe", "service", "kubernetes", "-n", "default")).out())
+                .containsPattern("Labels: +component=apiserver")
+                .containsPattern("TargetPort: +" + apiServerPort + "/TCP")
+                .containsPattern("Endpoints: +127\\.0\\.0\\.1:" + apiServerPort);
+    }
+
+    @Test
     void explainSaysThereIsNoSchemaForAKind() {
         CommandRun.Result explained = kubectl.run("explain", "deployment.spec");
 

@@ -20,10 +20,12 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
@@ -251,6 +253,13 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (target.namespace() != null && !namespaceExists(target.namespace())) {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
+        if (isCore(target, "services")) {
+            Optional<ObjectValidation.Violation> taken = ClusterIps.takenOnCreate(object, this::clusterIpsInUse);
+            if (taken.isPresent()) {
+                return ObjectValidation.invalid("Service", "Service", "",
+                        String.valueOf(ObjectFields.at(object, "metadata", "name")), List.of(taken.get()));
+            }
+        }
         toStoredForm(target, object, null);
         if (ObjectFields.at(object, "metadata", "name") == null
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
@@ -474,6 +483,20 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     private static String bodyOf(MockResponse response) {
         return text(response.getBody());
+    }
+
+    /** The cluster IPs of the stored Services. */
+    private Set<String> clusterIpsInUse() {
+        Map<String, Object> services = parseObject(text(store.handleGet("/api/v1/services").getBody()));
+        Set<String> inUse = new HashSet<>();
+        if (services.get("items") instanceof List<?> items) {
+            for (Object item : items) {
+                if (ObjectFields.at((Map<?, ?>) item, "spec", "clusterIPs") instanceof List<?> ips) {
+                    ips.forEach(ip -> inUse.add(String.valueOf(ip)));
+                }
+            }
+        }
+        return inUse;
     }
 
     private boolean namespaceExists(String namespace) {

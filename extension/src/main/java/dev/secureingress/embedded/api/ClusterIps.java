@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The cluster IPs of Services, handed out as a real API server does: a Service of type ClusterIP, NodePort or
@@ -58,8 +59,11 @@ final class ClusterIps {
                 spec.put("clusterIP", allocated);
                 spec.put("clusterIPs", List.of(allocated));
             }
-        } else if (!(spec.get("clusterIPs") instanceof List<?> ips) || ips.isEmpty()) {
-            spec.put("clusterIPs", List.of(clusterIp));
+        } else {
+            handedOut.add(clusterIp.toString()); // named by the Service: not to be handed out to another one
+            if (!(spec.get("clusterIPs") instanceof List<?> ips) || ips.isEmpty()) {
+                spec.put("clusterIPs", List.of(clusterIp));
+            }
         }
         spec.putIfAbsent("ipFamilies", List.of("IPv4"));
         spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
@@ -95,6 +99,25 @@ final class ClusterIps {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@code service}, about to be created, may not have the cluster IP it names: another Service has it
+     * ({@code inUse} lists the addresses of the stored Services), which a real API server refuses as
+     * {@code spec.clusterIPs: Invalid value: ["10.96.0.1"]: failed to allocate IP 10.96.0.1: provided IP is already
+     * allocated}.
+     */
+    static Optional<ObjectValidation.Violation> takenOnCreate(Map<String, Object> service, Supplier<Set<String>> inUse) {
+        Map<?, ?> spec = service.get("spec") instanceof Map<?, ?> map ? map : Map.of();
+        List<String> requested = clusterIps(spec).stream().filter(ip -> !ip.equals("None")).toList();
+        if (requested.isEmpty() || "ExternalName".equals(spec.get("type"))) {
+            return Optional.empty();
+        }
+        Set<String> taken = inUse.get();
+        return requested.stream().filter(taken::contains).findFirst()
+                .map(ip -> new ObjectValidation.Violation("FieldValueInvalid", "spec.clusterIPs", "Invalid value: "
+                        + Serialization.asJson(clusterIps(spec)) + ": failed to allocate IP " + ip
+                        + ": provided IP is already allocated"));
     }
 
     /** The {@code clusterIPs} of a Service's spec, else its {@code clusterIP} alone, else none. */

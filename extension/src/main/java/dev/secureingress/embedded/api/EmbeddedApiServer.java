@@ -52,7 +52,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>It holds the Gateway API standard-channel CRDs ({@link GatewayApiCrds}), the namespaces
  * {@code default}, {@code kube-system} and {@code istio-system} (every namespace, also those created
- * later, carries the {@code kubernetes.io/metadata.name} label) and the GatewayClass {@code istio}.
+ * later, carries the {@code kubernetes.io/metadata.name} label), the GatewayClass {@code istio}, the Node
+ * {@value #NODE_NAME} and the Service {@code default/kubernetes} (cluster IP {@code 10.96.0.1}, port 443) whose
+ * Endpoints and EndpointSlice name this server's address and port, as on a real cluster.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
  *
  * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for the
@@ -153,7 +155,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
         try {
-            seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            KubernetesService.seed(seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), HOST,
+                    api.server.actualPort());
+        } catch (RuntimeException e) {
+            api.close();
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             api.close();

@@ -89,6 +89,25 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void theKubernetesServiceNamesThisServersPortAndItsAddressIsNeverHandedOut() {
+        int port = java.net.URI.create(api.url()).getPort();
+
+        Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+        assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.96.0.1");
+        assertThat(kubernetes.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(port);
+        assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
+                .getPorts().get(0).getPort()).isEqualTo(port);
+        Service taken = service("taken-" + UUID.randomUUID().toString().substring(0, 8), "10.96.0.1");
+        assertThatThrownBy(() -> client.resource(taken).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, refused -> {
+                    assertThat(refused.getCode()).isEqualTo(422);
+                    assertThat(refused.getStatus().getMessage()).isEqualTo("Service \"" + taken.getMetadata().getName()
+                            + "\" is invalid: spec.clusterIPs: Invalid value: [\"10.96.0.1\"]: failed to allocate IP"
+                            + " 10.96.0.1: provided IP is already allocated");
+                });
+    }
+
+    @Test
     void holdsOneReadyNodeOfItsOwnVersion() {
         Node node = client.nodes().withName(EmbeddedApiServer.NODE_NAME).get();
 
