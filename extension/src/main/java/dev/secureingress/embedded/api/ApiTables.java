@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  * Server-side printing: the {@code meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for
  * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
  * deployments, replica sets, services, endpoints, endpoint slices, nodes, namespaces, secrets, config maps, gateway
- * classes, gateways and HTTP routes. Other kinds are answered as plain objects, which kubectl prints as NAME and
+ * classes, gateways, HTTP routes and custom resource definitions (NAME and CREATED AT). Other kinds are answered as plain objects, which kubectl prints as NAME and
  * AGE. The columns {@code kubectl get -o wide} adds (pods' IP and node, the containers, images and selector of
  * deployments and replica sets, services' selector, nodes' addresses and system) follow AGE with priority 1, which
  * kubectl shows only then.
@@ -30,6 +31,9 @@ final class ApiTables {
     private static final Map<String, List<Column>> AFTER_AGE_COLUMNS = Map.of(
             "nodes", List.of(new Column("Version", "string",
                     o -> text(o, "status", "nodeInfo", "kubeletVersion").orElse(""))));
+
+    /** Kinds whose table has no AGE column: a real cluster prints CRDs as NAME and CREATED AT. */
+    private static final Set<String> WITHOUT_AGE = Set.of("customresourcedefinitions");
 
     /** kubectl shows at most this many endpoints of an object, then "+ N more...". */
     private static final int ENDPOINTS_SHOWN = 3;
@@ -75,6 +79,8 @@ final class ApiTables {
             Map.entry("gatewayclasses", List.of(
                     new Column("Controller", "string", o -> text(o, "spec", "controllerName").orElse("")),
                     new Column("Accepted", "string", o -> conditionStatus(o, "Accepted")))),
+            Map.entry("customresourcedefinitions", List.of(
+                    new Column("Created At", "date", o -> text(o, "metadata", "creationTimestamp").orElse("")))),
             Map.entry("httproutes", List.of(
                     new Column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
                             .collect(Collectors.joining("\",\"", "[\"", "\"]"))))));
@@ -143,7 +149,10 @@ final class ApiTables {
         List<Map<String, Object>> definitions = new ArrayList<>();
         definitions.add(definition("Name", "string", "name", 0));
         columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
-        definitions.add(definition("Age", "string", "", 0));
+        boolean age = !WITHOUT_AGE.contains(plural);
+        if (age) {
+            definitions.add(definition("Age", "string", "", 0));
+        }
         List<Column> afterAge = AFTER_AGE_COLUMNS.getOrDefault(plural, List.of());
         afterAge.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
         wideColumns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 1)));
@@ -152,7 +161,9 @@ final class ApiTables {
             List<Object> cells = new ArrayList<>();
             cells.add(text(item, "metadata", "name").orElse(""));
             columns.forEach(column -> cells.add(column.cell().apply(item)));
-            cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
+            if (age) {
+                cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
+            }
             afterAge.forEach(column -> cells.add(column.cell().apply(item)));
             wideColumns.forEach(column -> cells.add(column.cell().apply(item)));
             Map<String, Object> partial = new LinkedHashMap<>();

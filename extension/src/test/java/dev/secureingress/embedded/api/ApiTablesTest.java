@@ -125,6 +125,20 @@ class ApiTablesTest {
     }
 
     @Test
+    void customResourceDefinitionsShowWhenTheyWereCreatedInsteadOfTheirAge() {
+        String created = NOW.minusSeconds(3600).toString();
+        Map<String, Object> crd = Map.of("metadata", Map.of("name", "gateways.gateway.networking.k8s.io",
+                "creationTimestamp", created));
+
+        Map<String, Object> table = ApiTables.of("customresourcedefinitions", List.of(crd), null, CLOCK).orElseThrow();
+
+        assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
+                .containsExactly("Name", "Created At");
+        assertThat(list(((Map<?, ?>) list(table.get("rows")).get(0)).get("cells")))
+                .containsExactly("gateways.gateway.networking.k8s.io", created);
+    }
+
+    @Test
     void kindsWithoutColumnsAreLeftToKubectl() {
         assertThat(ApiTables.of("serviceaccounts", List.of(), null, CLOCK)).isEmpty();
         assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();
