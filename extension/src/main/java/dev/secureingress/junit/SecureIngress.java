@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,10 +73,8 @@ public final class SecureIngress {
     private final IngressReadiness readiness;
     private final IngressPlan plan;
     private final GatewayEndpoints endpoints;
-    private final Map<String, Credential> credentials = new LinkedHashMap<>();
+    private final ClassCredentials credentials;
     private final Set<String> gatewayHosts = new TreeSet<>();
-    private volatile CertificateAuthority rootCa;
-    private volatile Credential clientCredential;
     private ObjectMeta primaryGateway;
 
     SecureIngress(IngressCluster cluster, SecureIngressSettings settings, IngressNames names) {
@@ -89,6 +86,7 @@ public final class SecureIngress {
         this.readiness = new IngressReadiness(cluster.client(), settings.readyTimeout());
         this.plan = new IngressPlan(names, settings.hosts());
         this.endpoints = new GatewayEndpoints(cluster);
+        this.credentials = new ClassCredentials(settings.keyAlgorithm());
     }
 
     /** The class's namespace: Gateway, Secrets, routes and fixtures live here. */
@@ -131,16 +129,7 @@ public final class SecureIngress {
 
     /** The root CA that issued the current host credentials and the client credential. */
     public CertificateAuthority rootCa() {
-        CertificateAuthority ca = rootCa;
-        if (ca == null) {
-            synchronized (this) {
-                if (rootCa == null) {
-                    rootCa = newRootCa();
-                }
-                ca = rootCa;
-            }
-        }
-        return ca;
+        return credentials.rootCa();
     }
 
     /**
@@ -148,7 +137,7 @@ public final class SecureIngress {
      * {@code example_certs2}. It does not replace the class's root; use {@link #rotate(String)} for that.
      */
     public CertificateAuthority newRootCa() {
-        return CertificateAuthority.root(ROOT_SUBJECT).keyAlgorithm(settings.keyAlgorithm()).build();
+        return credentials.newRootCa();
     }
 
     /** The key algorithm of generated keys. */
@@ -160,43 +149,24 @@ public final class SecureIngress {
      * The credential the gateway currently serves for the host; issued by {@link #rootCa()} on first
      * use, replaced by rotations.
      */
-    public synchronized Credential credential(String hostname) {
+    public Credential credential(String hostname) {
         HostSpec.requireValidHostname(hostname);
-        return credentials.computeIfAbsent(hostname, h -> issueServer(rootCa(), h));
+        return credentials.forHost(hostname);
     }
 
     /** Every host credential issued so far, by hostname. */
-    public synchronized Map<String, Credential> credentials() {
-        return Map.copyOf(credentials);
+    public Map<String, Credential> credentials() {
+        return credentials.byHost();
     }
 
     /** A client credential ({@code CN=client.example.com}) from {@link #rootCa()}, for mutual TLS. */
     public Credential clientCredential() {
-        Credential c = clientCredential;
-        if (c == null) {
-            synchronized (this) {
-                if (clientCredential == null) {
-                    clientCredential = issueClient(rootCa());
-                }
-                c = clientCredential;
-            }
-        }
-        return c;
+        return credentials.client();
     }
 
     /** A client credential issued by another CA, e.g. {@code newRootCa()} for "wrong root" tests. */
     public Credential clientCredential(CertificateAuthority issuer) {
-        return issueClient(issuer);
-    }
-
-    private Credential issueServer(CertificateAuthority ca, String hostname) {
-        String org = hostname.startsWith("*.") ? "wildcard" : hostname.substring(0, hostname.indexOf('.') < 0 ? hostname.length() : hostname.indexOf('.'));
-        return ca.issue().server(hostname).subject("CN=" + hostname + ",O=" + org + " organization")
-                .keyAlgorithm(settings.keyAlgorithm()).build();
-    }
-
-    private Credential issueClient(CertificateAuthority ca) {
-        return ca.issue().client().subject(CLIENT_SUBJECT).keyAlgorithm(settings.keyAlgorithm()).build();
+        return credentials.issueClient(issuer);
     }
 
     // ---- Kubernetes objects
@@ -424,11 +394,9 @@ public final class SecureIngress {
     /** Starts replacing the host's credential; see {@link HostRotation}. */
     public HostRotation rotate(String hostname) {
         HostSpec.requireValidHostname(hostname);
-        synchronized (this) {
-            if (!credentials.containsKey(hostname)) {
-                throw new IllegalArgumentException("cannot rotate " + hostname + ": it has no credential in namespace "
-                        + namespace() + "; known hosts: " + credentials.keySet());
-            }
+        if (!credentials.hasHost(hostname)) {
+            throw new IllegalArgumentException("cannot rotate " + hostname + ": it has no credential in namespace "
+                    + namespace() + "; known hosts: " + new TreeSet<>(credentials.hosts()));
         }
         return new HostRotation(this, hostname);
     }
@@ -436,19 +404,17 @@ public final class SecureIngress {
     synchronized CredentialRotation.Result rotate(String hostname, Credential next, CertificateAuthority newRoot,
                                                   CredentialRotation.Strategy strategy,
                                                   CredentialRotation.ServedCertificateProbe probe) {
-        Credential previous = credentials.get(hostname);
-        if (newRoot != null) {
-            rootCa = newRoot;
-        }
+        Credential previous = credentials.forHost(hostname);
+        CertificateAuthority root = newRoot != null ? newRoot : rootCa();
         CredentialRotation rotation = new CredentialRotation(applier, probe, settings.readyTimeout());
         CredentialRotation.Result result = changing(() -> rotation.rotate(hostname, namespace(), secretName(hostname),
-                previous, next, List.of(rootCa().certificate()), strategy));
-        credentials.put(hostname, next);
+                previous, next, List.of(root.certificate()), strategy));
+        credentials.replace(hostname, next, newRoot);
         return result;
     }
 
     Credential issueServerCredential(CertificateAuthority ca, String hostname) {
-        return issueServer(ca, hostname);
+        return credentials.issueServer(ca, hostname);
     }
 
     static Credential readPemFiles(Path certificate, Path key) {
