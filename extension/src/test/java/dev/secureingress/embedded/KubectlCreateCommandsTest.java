@@ -3,12 +3,9 @@ package dev.secureingress.embedded;
 import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
@@ -20,22 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubectlCreateCommandsTest {
 
-    private static EmbeddedCluster cluster;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start(@TempDir Path work) {
-        Kubectl.assumeInstalled();
-        cluster = EmbeddedCluster.builder().start();
-        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final KubectlOnEmbeddedCluster kubectl = new KubectlOnEmbeddedCluster();
 
     @Test
     void createDeploymentRunsItsReplicasUntilAvailable() {
@@ -45,7 +28,7 @@ class KubectlCreateCommandsTest {
         succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/web", "--timeout=120s"),
                 "deployment.apps/web condition met");
 
-        Deployment web = cluster.client().apps().deployments().inNamespace("default").withName("web").get();
+        Deployment web = kubectl.cluster().client().apps().deployments().inNamespace("default").withName("web").get();
         assertThat(web.getSpec().getReplicas()).isEqualTo(2);
         assertThat(web.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0).getContainerPort())
                 .isEqualTo(8080);
@@ -61,7 +44,7 @@ class KubectlCreateCommandsTest {
                 "deployment.apps/api created");
         succeeds(kubectl.run("create", "service", "clusterip", "api", "--tcp=80:8080"), "service/api created");
 
-        Service api = cluster.client().services().inNamespace("default").withName("api").get();
+        Service api = kubectl.cluster().client().services().inNamespace("default").withName("api").get();
         assertThat(api.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(api.getSpec().getSelector()).containsEntry("app", "api");
         assertThat(api.getSpec().getPorts().get(0).getPort()).isEqualTo(80);
@@ -78,7 +61,7 @@ class KubectlCreateCommandsTest {
         succeeds(kubectl.run("create", "secret", "generic", "credentials", "--from-literal=user=admin"),
                 "secret/credentials created");
 
-        assertThat(cluster.client().secrets().inNamespace("default").withName("credentials").get().getData())
+        assertThat(kubectl.cluster().client().secrets().inNamespace("default").withName("credentials").get().getData())
                 .containsEntry("user", "YWRtaW4=");
     }
 

@@ -2,9 +2,8 @@ package dev.secureingress.embedded;
 
 import dev.secureingress.cluster.BoundedWait;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -23,22 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubectlEverydayCommandsTest {
 
-    private static EmbeddedCluster cluster;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start(@TempDir Path work) {
-        Kubectl.assumeInstalled();
-        cluster = EmbeddedCluster.builder().start();
-        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final KubectlOnEmbeddedCluster kubectl = new KubectlOnEmbeddedCluster();
 
     @Test
     void logsOfAStandInSayThereAreNoContainerLogs() {
@@ -106,7 +91,7 @@ class KubectlEverydayCommandsTest {
 
     @Test
     void theKubernetesServiceSendsItsPortToTheApiServer() {
-        int apiServerPort = java.net.URI.create(cluster.apiServer().url()).getPort();
+        int apiServerPort = java.net.URI.create(kubectl.cluster().apiServer().url()).getPort();
 
         assertThat(succeeds(kubectl.run("get", "service", "kubernetes", "-n", "default")).out())
                 .containsPattern("kubernetes +ClusterIP +10\\.96\\.0\\.1 +<none> +443/TCP");

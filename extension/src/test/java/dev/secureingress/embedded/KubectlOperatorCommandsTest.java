@@ -1,11 +1,8 @@
 package dev.secureingress.embedded;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,22 +33,8 @@ class KubectlOperatorCommandsTest {
                     - containerPort: 5000
             """;
 
-    private static EmbeddedCluster cluster;
-    private static Kubectl kubectl;
-
-    @BeforeAll
-    static void start(@TempDir Path work) {
-        Kubectl.assumeInstalled();
-        cluster = EmbeddedCluster.builder().start();
-        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final KubectlOnEmbeddedCluster kubectl = new KubectlOnEmbeddedCluster();
 
     @Test
     void healthEndpointsAnswerOk() {
@@ -65,9 +48,7 @@ class KubectlOperatorCommandsTest {
 
     @Test
     void aServerSideDryRunOfApplyStoresNothing() {
-        String manifest = HELLO_DEPLOYMENT.formatted("dry", "dry", "dry");
-
-        succeeds(kubectl.runWithInput(manifest, "apply", "--dry-run=server", "-f", "-"),
+        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("dry", "dry", "dry"), "apply", "--dry-run=server", "-f", "-"),
                 "deployment.apps/dry created (server dry run)");
 
         var lookup = kubectl.run("get", "deployment", "dry");
@@ -86,7 +67,7 @@ class KubectlOperatorCommandsTest {
 
     @Test
     void aServerSideDryRunOfDeleteKeepsTheObject() {
-        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("kept", "kept", "kept"), "apply", "-f", "-"));
+        applyHelloDeployment("kept");
 
         succeeds(kubectl.run("delete", "deployment", "kept", "--dry-run=server"),
                 "deployment.apps \"kept\" deleted (server dry run)");
@@ -109,7 +90,7 @@ class KubectlOperatorCommandsTest {
 
     @Test
     void execAttachAndPortForwardSayWhatAStandInIs() {
-        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("streams", "streams", "streams"), "apply", "-f", "-"));
+        applyHelloDeployment("streams");
         succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/streams", "--timeout=120s"),
                 "condition met");
         String pod = succeeds(kubectl.run("get", "pods", "-l", "app=streams", "-o", "name")).out().strip();
@@ -123,5 +104,10 @@ class KubectlOperatorCommandsTest {
                 .contains("no process to run a command in");
         assertThat(portForward.exitCode()).as(portForward.all()).isNotZero();
         assertThat(portForward.err()).contains("nothing needs forwarding").contains("its address " + podIp);
+    }
+
+    private static void applyHelloDeployment(String name) {
+        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted(name, name, name), "apply", "-f", "-"),
+                "deployment.apps/" + name + " created");
     }
 }

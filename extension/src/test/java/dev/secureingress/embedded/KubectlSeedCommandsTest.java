@@ -4,10 +4,9 @@ import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.tls.SeedPki;
 import io.fabric8.kubernetes.api.model.Secret;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,25 +22,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubectlSeedCommandsTest {
 
-    private static EmbeddedCluster cluster;
-    private static Kubectl kubectl;
+    @RegisterExtension
+    static final KubectlOnEmbeddedCluster kubectl = new KubectlOnEmbeddedCluster();
 
     @BeforeAll
-    static void start(@TempDir Path work) throws Exception {
-        Kubectl.assumeInstalled();
-        cluster = EmbeddedCluster.builder().start();
-        kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(work.resolve("kubeconfig")), work);
+    static void writeTheSeedsFiles() throws Exception {
+        Path work = kubectl.workDirectory();
         SeedPki.generate().writeTo(work);
         Files.writeString(work.resolve("httpbin.yaml"), Fixture.HTTPBIN.manifest());
         Files.createDirectories(work.resolve("helloworld"));
         Files.writeString(work.resolve("helloworld/helloworld.yaml"), Fixture.HELLOWORLD_V1.manifest());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -76,7 +66,7 @@ class KubectlSeedCommandsTest {
         succeeds(kubectl.run("create", "-n", "istio-system", "secret", "tls", "httpbin-credential",
                 "--key=example_certs2/httpbin.example.com.key",
                 "--cert=example_certs2/httpbin.example.com.crt"), "secret/httpbin-credential created");
-        Secret rotated = cluster.client().secrets().inNamespace("istio-system").withName("httpbin-credential").get();
+        Secret rotated = kubectl.cluster().client().secrets().inNamespace("istio-system").withName("httpbin-credential").get();
         assertThat(new String(Base64.getDecoder().decode(rotated.getData().get("tls.crt"))))
                 .isEqualTo(readString(kubectlDirectory().resolve("example_certs2/httpbin.example.com.crt")));
         succeeds(kubectl.run("-n", "istio-system", "delete", "secret", "httpbin-credential"));
@@ -87,7 +77,7 @@ class KubectlSeedCommandsTest {
         // multiple hosts
         succeeds(kubectl.run("apply", "-f", "./helloworld/helloworld.yaml", "-l", "service=helloworld"),
                 "service/helloworld created");
-        assertThat(cluster.client().apps().deployments().inNamespace("default").withName("helloworld-v1").get())
+        assertThat(kubectl.cluster().client().apps().deployments().inNamespace("default").withName("helloworld-v1").get())
                 .as("-l service=helloworld applies only the Service").isNull();
         succeeds(kubectl.run("apply", "-f", "./helloworld/helloworld.yaml", "-l", "version=v1"),
                 "deployment.apps/helloworld-v1 created");
@@ -112,11 +102,11 @@ class KubectlSeedCommandsTest {
                 "deployment.apps/helloworld-v2 created");
         succeeds(kubectl.runWithInput(deployment.replace("replicas: 1", "replicas: 3"),
                 "apply", "-n", "kube-system", "-f", "-"), "deployment.apps/helloworld-v2 configured");
-        assertThat(cluster.client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
+        assertThat(kubectl.cluster().client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
                 .getSpec().getReplicas()).isEqualTo(3);
         succeeds(kubectl.runWithInput(deployment, "apply", "-n", "kube-system", "-f", "-"),
                 "deployment.apps/helloworld-v2 configured");
-        assertThat(cluster.client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
+        assertThat(kubectl.cluster().client().apps().deployments().inNamespace("kube-system").withName("helloworld-v2").get()
                 .getSpec().getReplicas()).isEqualTo(1);
         succeeds(kubectl.runWithInput(deployment, "apply", "-n", "kube-system", "-f", "-"),
                 "deployment.apps/helloworld-v2 unchanged");
