@@ -56,6 +56,33 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void describeListsTheEventsOfScalingADeploymentAndOfItsPodsStarting() {
+        runningDeployment("scaled");
+        succeeds(kubectl.run("scale", "deployment/scaled", "--replicas=2"), "deployment.apps/scaled scaled");
+
+        String deployment = BoundedWait.<String>forState("the scaling to 2 in kubectl describe deployment scaled")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("describe", "deployment", "scaled").out(), out -> out.contains(" from 1 to 2"));
+        assertThat(deployment)
+                .containsPattern("Normal +ScalingReplicaSet +\\S+ +deployment-controller +Scaled up replica set scaled-[a-z0-9]+ from 0 to 1\n")
+                .containsPattern("Normal +ScalingReplicaSet +\\S+ +deployment-controller +Scaled up replica set scaled-[a-z0-9]+ from 1 to 2\n");
+        String replicaSet = BoundedWait.<String>forState("two created pods in kubectl describe replicaset")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("describe", "replicaset", "-l", "app=scaled").out(),
+                        out -> out.split("SuccessfulCreate", -1).length == 3);
+        assertThat(replicaSet).containsPattern("Normal +SuccessfulCreate +\\S+ +replicaset-controller +Created pod: scaled-[a-z0-9]+-[a-z0-9]{5}\n");
+        String pods = BoundedWait.<String>forState("the Started events of both pods in kubectl describe pod")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("describe", "pod", "-l", "app=scaled").out(),
+                        out -> out.split("Started container", -1).length == 3);
+        assertThat(pods)
+                .containsPattern("Normal +Scheduled +\\S+ +default-scheduler +Successfully assigned default/scaled-[a-z0-9]+-[a-z0-9]{5} to embedded\n")
+                .containsPattern("Normal +Pulled +\\S+ +kubelet +Container image \"mccutchen/go-httpbin\" already present on machine\n")
+                .containsPattern("Normal +Created +\\S+ +kubelet +Created container: go-httpbin\n")
+                .containsPattern("Normal +Started +\\S+ +kubelet +Started container go-httpbin\n");
+    }
+
+    @Test
     void describePrintsTheDefaultsARealServerSets() {
         runningDeployment("defaulted");
         succeeds(kubectl.run("expose", "deployment", "defaulted", "--port=80", "--target-port=8080"),

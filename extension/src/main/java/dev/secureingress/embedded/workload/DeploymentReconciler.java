@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  * template ({@code <deployment>-<pod-template-hash>}); the current one is scaled to {@code spec.replicas}, older
  * ones to zero; each ReplicaSet owns that many pods ({@code <replicaset>-<suffix>}). Deleting a Deployment
  * deletes its ReplicaSets and pods (the garbage collector's job on a real cluster). Statuses of both are
- * computed from the pods' published status.
+ * computed from the pods' published status. Scaling a ReplicaSet is recorded as an event of the Deployment
+ * ({@code ScalingReplicaSet}), creating and deleting pods as events of the ReplicaSet ({@code SuccessfulCreate},
+ * {@code SuccessfulDelete}), with the messages of kube-controller-manager.
  */
 final class DeploymentReconciler {
 
@@ -49,13 +51,15 @@ final class DeploymentReconciler {
     private final InformedObjects<ReplicaSet> replicaSets;
     private final InformedObjects<Pod> pods;
     private final PodRuntime runtime;
+    private final EventRecorder events;
 
     DeploymentReconciler(InformedObjects<Deployment> deployments, InformedObjects<ReplicaSet> replicaSets,
-                         InformedObjects<Pod> pods, PodRuntime runtime) {
+                         InformedObjects<Pod> pods, PodRuntime runtime, EventRecorder events) {
         this.deployments = deployments;
         this.replicaSets = replicaSets;
         this.pods = pods;
         this.runtime = runtime;
+        this.events = events;
     }
 
     void reconcile(String namespace, String name) {
@@ -76,6 +80,9 @@ final class DeploymentReconciler {
         if (current.isEmpty()) {
             owned.add(replicaSets.create(newReplicaSet(deployment, currentName, desired, latestRevision + 1)));
             LOG.debug("Created ReplicaSet {}/{}", namespace, currentName);
+            if (desired > 0) {
+                recordScaling(deployment, currentName, 0, desired);
+            }
         } else if (revision(current.get()) < latestRevision) {
             // back to an earlier template (kubectl rollout undo): its ReplicaSet becomes the latest revision
             ReplicaSet revised = replicaSets.update(current.get(), stored -> withRevision(stored, latestRevision + 1));
@@ -96,6 +103,7 @@ final class DeploymentReconciler {
         for (int i = 0; i < owned.size(); i++) {
             ReplicaSet rs = owned.get(i);
             int wanted = rs.getMetadata().getName().equals(currentName) ? desired : 0;
+            int before = Optional.ofNullable(rs.getSpec().getReplicas()).orElse(1);
             if (!Objects.equals(rs.getSpec().getReplicas(), wanted)) {
                 rs = replicaSets.update(rs, stored -> {
                     stored.getSpec().setReplicas(wanted);
@@ -105,6 +113,7 @@ final class DeploymentReconciler {
                     continue;
                 }
                 owned.set(i, rs);
+                recordScaling(deployment, rs.getMetadata().getName(), before, wanted);
             }
             createdPods |= scalePods(rs, pods.inNamespace(namespace));
         }
@@ -140,6 +149,8 @@ final class DeploymentReconciler {
         for (int i = active.size(); i < wanted; i++) {
             Pod pod = pods.create(newPod(rs));
             LOG.debug("Created pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            events.normal(EventSource.REPLICASET_CONTROLLER, rs, null, "SuccessfulCreate",
+                    "Created pod: " + pod.getMetadata().getName());
         }
         if (active.size() > wanted) {
             List<Pod> surplus = new ArrayList<>(active);
@@ -147,6 +158,8 @@ final class DeploymentReconciler {
                     .thenComparing(p -> p.getMetadata().getCreationTimestamp(), Comparator.nullsFirst(Comparator.reverseOrder())));
             for (Pod pod : surplus.subList(0, active.size() - wanted)) {
                 deletePod(pod);
+                events.normal(EventSource.REPLICASET_CONTROLLER, rs, null, "SuccessfulDelete",
+                        "Deleted pod: " + pod.getMetadata().getName());
             }
         }
         return active.size() < wanted;
@@ -163,6 +176,15 @@ final class DeploymentReconciler {
             LOG.debug("Deleted ReplicaSet {}/{} of deleted Deployment {}", rs.getMetadata().getNamespace(),
                     rs.getMetadata().getName(), deploymentName);
         }
+    }
+
+    /** What the deployment controller records when it changes a ReplicaSet's replicas. */
+    private void recordScaling(Deployment deployment, String replicaSet, int from, int to) {
+        if (from == to) {
+            return;
+        }
+        events.normal(EventSource.DEPLOYMENT_CONTROLLER, deployment, null, "ScalingReplicaSet",
+                "Scaled " + (to > from ? "up" : "down") + " replica set " + replicaSet + " from " + from + " to " + to);
     }
 
     private void deletePod(Pod pod) {

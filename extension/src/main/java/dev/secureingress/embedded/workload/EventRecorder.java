@@ -10,35 +10,57 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Writes core/v1 Events about objects, the way {@code kubectl describe} lists them. */
-final class EventRecorder {
-
-    static final String COMPONENT = "secure-ingress-embedded-kubelet";
+/**
+ * Writes core/v1 Events about objects the way a cluster's components record them, so that {@code kubectl describe}
+ * lists them. Like client-go's event broadcaster, recording returns at once: the events are written in the order
+ * recorded on a thread of their own ({@code event-recorder}), so reconciling never waits for them. A failed write
+ * is logged, never thrown.
+ */
+final class EventRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+    private static final long CLOSE_TIMEOUT_MS = 2_000;
 
     private final KubernetesClient client;
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "event-recorder");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The last name suffix handed out: event names stay unique when two are recorded in the same nanosecond. */
+    private final AtomicLong lastSuffix = new AtomicLong();
 
     EventRecorder(KubernetesClient client) {
         this.client = client;
     }
 
-    /** Records a Warning event; failures to record are logged, never thrown. */
-    void warning(HasMetadata about, String fieldPath, String reason, String message) {
-        record(about, fieldPath, "Warning", reason, message);
+    /** Records a Normal event about {@code about} ({@code fieldPath}: the part of it, e.g. a container; may be null). */
+    void normal(EventSource source, HasMetadata about, String fieldPath, String reason, String message) {
+        record(source, about, fieldPath, "Normal", reason, message);
     }
 
-    void normal(HasMetadata about, String fieldPath, String reason, String message) {
-        record(about, fieldPath, "Normal", reason, message);
+    /** Records a Warning event about {@code about} ({@code fieldPath}: the part of it, e.g. a container; may be null). */
+    void warning(EventSource source, HasMetadata about, String fieldPath, String reason, String message) {
+        record(source, about, fieldPath, "Warning", reason, message);
     }
 
-    private void record(HasMetadata about, String fieldPath, String type, String reason, String message) {
-        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    private void record(EventSource source, HasMetadata about, String fieldPath, String type, String reason,
+                        String message) {
+        Instant now = Instant.now();
+        String timestamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         String namespace = about.getMetadata().getNamespace();
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        long suffix = lastSuffix.accumulateAndGet(nanos, (last, next) -> Math.max(last + 1, next));
         Event event = new EventBuilder()
                 .withNewMetadata()
-                .withName(about.getMetadata().getName() + "." + Long.toHexString(System.nanoTime()))
+                // as client-go names them: <object>.<unix nanos in hex>
+                .withName(about.getMetadata().getName() + "." + Long.toHexString(suffix))
                 .withNamespace(namespace)
                 .endMetadata()
                 .withNewInvolvedObject()
@@ -47,23 +69,48 @@ final class EventRecorder {
                 .withName(about.getMetadata().getName())
                 .withNamespace(namespace)
                 .withUid(about.getMetadata().getUid())
+                .withResourceVersion(about.getMetadata().getResourceVersion())
                 .withFieldPath(fieldPath)
                 .endInvolvedObject()
                 .withType(type)
                 .withReason(reason)
                 .withMessage(message)
                 .withCount(1)
-                .withFirstTimestamp(now)
-                .withLastTimestamp(now)
-                .withNewSource().withComponent(COMPONENT).withHost("embedded").endSource()
-                .withReportingComponent(COMPONENT)
-                .withReportingInstance("embedded")
+                .withFirstTimestamp(timestamp)
+                .withLastTimestamp(timestamp)
+                .withNewSource().withComponent(source.component()).withHost(source.host()).endSource()
+                .withReportingComponent(source.component())
+                .withReportingInstance(source.host())
                 .build();
         try {
-            client.v1().events().inNamespace(namespace).resource(event).create();
+            writer.execute(() -> write(event));
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("Not recording event {} for {} {}/{}: the recorder is closed", reason, about.getKind(), namespace,
+                    about.getMetadata().getName());
+        }
+    }
+
+    private void write(Event event) {
+        try {
+            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
         } catch (KubernetesClientException e) {
-            LOG.warn("Could not record event {} for {} {}/{}: {}", reason, about.getKind(), namespace,
-                    about.getMetadata().getName(), e.getMessage());
+            LOG.warn("Could not record event {} for {} {}/{}: {}", event.getReason(), event.getInvolvedObject().getKind(),
+                    event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), e.getMessage());
+        }
+    }
+
+    /** Writes the events recorded so far (bounded: 2 s), then stops; later events are dropped. Idempotent. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(CLOSE_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.debug("Dropping {} events not written within {} ms of closing", writer.shutdownNow().size(),
+                        CLOSE_TIMEOUT_MS);
+            }
+        } catch (InterruptedException e) {
+            writer.shutdownNow();
+            Thread.currentThread().interrupt();
         }
     }
 }

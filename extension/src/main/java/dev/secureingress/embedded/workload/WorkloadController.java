@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  * (see {@link InformedObjects}), so a stale cache never makes a second ReplicaSet or extra pods. Pods get their own loopback address on Linux (see
  * {@link PodAddressing}). A pod whose image has no stand-in stays Pending and not ready; its container waits
  * with reason {@value PodRuntime#NO_STAND_IN} and a message saying how to register one, also recorded as a
- * Warning event (shown by {@code kubectl describe pod}). A deleted pod of a Deployment is replaced; a deleted
+ * Warning event. Deployments, ReplicaSets and pods get the events of a real cluster's controllers, scheduler and
+ * kubelet (shown by {@code kubectl describe}; see {@link EventRecorder}). A deleted pod of a Deployment is replaced; a deleted
  * Deployment's pods are stopped and their ports freed.
  */
 public final class WorkloadController implements AutoCloseable {
@@ -65,6 +66,7 @@ public final class WorkloadController implements AutoCloseable {
     private final DeploymentReconciler deployments;
     private final ServiceEndpointsReconciler endpoints;
     private final EventRecorder events;
+    private final PodEvents podEvents;
     /** Deployments, pods and namespaces. */
     private final ReconcileQueue queue;
     /** Services' Endpoints and EndpointSlices, beside the workloads as the endpoints controllers run beside the kubelet. */
@@ -90,9 +92,10 @@ public final class WorkloadController implements AutoCloseable {
         this.serviceObjects = new InformedObjects<>(client, Service.class);
         this.endpointsObjects = new InformedObjects<>(client, Endpoints.class);
         this.endpointSliceObjects = new InformedObjects<>(client, EndpointSlice.class);
-        this.deployments = new DeploymentReconciler(deploymentObjects, replicaSetObjects, podObjects, runtime);
-        this.endpoints = new ServiceEndpointsReconciler(serviceObjects, endpointsObjects, endpointSliceObjects, runtime);
         this.events = new EventRecorder(client);
+        this.podEvents = new PodEvents(events);
+        this.deployments = new DeploymentReconciler(deploymentObjects, replicaSetObjects, podObjects, runtime, events);
+        this.endpoints = new ServiceEndpointsReconciler(serviceObjects, endpointsObjects, endpointSliceObjects, runtime);
         this.queue = new ReconcileQueue("workload-controller", this::reconcile);
         this.endpointsQueue = new ReconcileQueue("endpoints-controller", this::reconcile);
     }
@@ -216,6 +219,7 @@ public final class WorkloadController implements AutoCloseable {
         }
         queue.close();
         endpointsQueue.close();
+        events.close();
         runtime.close();
     }
 
@@ -292,8 +296,7 @@ public final class WorkloadController implements AutoCloseable {
         boolean wasRunning = runtime.running(namespace, name).filter(r -> r.uid().equals(pod.getMetadata().getUid())).isPresent();
         PodRuntime.RunningPod running = runtime.ensureRunning(pod);
         if (!wasRunning) {
-            running.problems().forEach((container, problem) -> events.warning(pod,
-                    "spec.containers{" + container + "}", "Failed", problem.message()));
+            podEvents.started(pod, running);
             LOG.debug("Pod {}/{} started on {} (ready: {})", namespace, name, running.podIp(), running.ready());
         }
         // the Deployment next, ahead of this pod's own status event: it reads the status written here

@@ -3,6 +3,7 @@ package dev.secureingress.embedded.workload;
 import dev.secureingress.embedded.api.EmbeddedApiServer;
 import dev.secureingress.fixtures.StandIns;
 import dev.secureingress.ingress.IngressApplier;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -31,6 +32,7 @@ class DeploymentReconcilerTest {
 
     private String namespace;
     private PodRuntime runtime;
+    private EventRecorder events;
     private FrozenCache<Deployment> deploymentCache;
     private DeploymentReconciler reconciler;
 
@@ -39,16 +41,18 @@ class DeploymentReconcilerTest {
         namespace = "dr-" + UUID.randomUUID().toString().substring(0, 8);
         new IngressApplier(client, namespace).createNamespace(namespace, DeploymentReconcilerTest.class.getSimpleName());
         runtime = new PodRuntime(StandIns.withDefaults(), PodAddressing.LOCALHOST);
+        events = new EventRecorder(client);
         deploymentCache = new FrozenCache<>();
         reconciler = new DeploymentReconciler(
                 new InformedObjects<>(client, Deployment.class).readFrom(deploymentCache),
                 new InformedObjects<>(client, ReplicaSet.class).readFrom(new FrozenCache<>()),
                 new InformedObjects<>(client, Pod.class).readFrom(new FrozenCache<>()),
-                runtime);
+                runtime, events);
     }
 
     @AfterEach
     void stopPods() {
+        events.close();
         runtime.close();
     }
 
@@ -62,6 +66,10 @@ class DeploymentReconcilerTest {
 
         assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems()).hasSize(1);
         assertThat(client.pods().inNamespace(namespace).list().getItems()).hasSize(2);
+        events.close(); // writes the events recorded so far
+        assertThat(client.v1().events().inNamespace(namespace).list().getItems()).extracting(Event::getReason)
+                .as("each scaling and pod creation recorded once").containsExactlyInAnyOrder(
+                        "ScalingReplicaSet", "SuccessfulCreate", "SuccessfulCreate");
     }
 
     @Test

@@ -241,12 +241,14 @@ class WorkloadControllerTest {
         List<Event> events = BoundedWait.<List<Event>>forState("a Warning event about pod " + pod.getMetadata().getName())
                 .atMost(WAIT)
                 .until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
-                        .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName())).toList(), e -> !e.isEmpty());
+                        .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName())
+                                && "Warning".equals(e.getType())).toList(), e -> !e.isEmpty());
         assertThat(events).singleElement().satisfies(e -> {
-            assertThat(e.getType()).isEqualTo("Warning");
             assertThat(e.getReason()).isEqualTo("Failed");
             assertThat(e.getMessage()).contains("has no embedded stand-in");
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("Pod");
+            assertThat(e.getInvolvedObject().getFieldPath()).isEqualTo("spec.containers{mystery}");
+            assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
         });
 
         assertThatThrownBy(() -> new FixtureDeployer(client).timeout(Duration.ofSeconds(2)).awaitAvailable(ns, "mystery"))
