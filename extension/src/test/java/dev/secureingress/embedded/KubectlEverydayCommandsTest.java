@@ -1,6 +1,7 @@
 package dev.secureingress.embedded;
 
 import dev.secureingress.cluster.BoundedWait;
+import dev.secureingress.embedded.api.EmbeddedApiServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -145,6 +146,17 @@ class KubectlEverydayCommandsTest {
         assertThat(succeeds(kubectl.run("auth", "can-i", "delete", "secrets", "-n", "istio-system")).out().strip())
                 .isEqualTo("yes");
         assertThat(succeeds(kubectl.run("auth", "can-i", "--list")).out()).containsPattern("\\*\\.\\* +\\[\\] +\\[\\] +\\[\\*\\]");
+    }
+
+    @Test
+    void authWhoamiNamesTheKubeconfigsUserAsAClusterAdmin() {
+        assertThat(succeeds(kubectl.run("auth", "whoami")).out())
+                .containsPattern("Username +" + EmbeddedApiServer.KUBECONFIG_CONTEXT)
+                .containsPattern("Groups +\\[system:masters system:authenticated\\]");
+        assertThat(succeeds(kubectl.run("auth", "whoami", "-o", "jsonpath={.kind} {.status.userInfo.username}")).out())
+                .isEqualTo("SelfSubjectReview " + EmbeddedApiServer.KUBECONFIG_CONTEXT);
+        assertThat(succeeds(kubectl.run("api-resources", "--api-group=authentication.k8s.io")).out())
+                .containsPattern("selfsubjectreviews +authentication\\.k8s\\.io/v1 +false +SelfSubjectReview");
     }
 
     @Test

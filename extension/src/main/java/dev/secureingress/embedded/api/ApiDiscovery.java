@@ -40,15 +40,20 @@ final class ApiDiscovery {
 
     /** A built-in resource: plural, kind, scope, short names, categories and subresources. */
     private record BuiltIn(String plural, String kind, boolean namespaced, List<String> shortNames,
-                           List<String> categories, List<String> subresources) {
+                           List<String> categories, List<String> subresources, List<String> verbs) {
     }
 
     private static BuiltIn namespaced(String plural, String kind, String shortNames, String categories, String subresources) {
-        return new BuiltIn(plural, kind, true, split(shortNames), split(categories), split(subresources));
+        return new BuiltIn(plural, kind, true, split(shortNames), split(categories), split(subresources), ALL_VERBS);
     }
 
     private static BuiltIn clusterScoped(String plural, String kind, String shortNames, String subresources) {
-        return new BuiltIn(plural, kind, false, split(shortNames), List.of(), split(subresources));
+        return new BuiltIn(plural, kind, false, split(shortNames), List.of(), split(subresources), ALL_VERBS);
+    }
+
+    /** A review: a cluster-scoped resource that is only created, and answered, never stored. */
+    private static BuiltIn review(String plural, String kind) {
+        return new BuiltIn(plural, kind, false, List.of(), List.of(), List.of(), List.of("create"));
     }
 
     private static List<String> split(String list) {
@@ -91,6 +96,11 @@ final class ApiDiscovery {
                 namespaced("rolebindings", "RoleBinding", "", "", ""),
                 clusterScoped("clusterroles", "ClusterRole", "", ""),
                 clusterScoped("clusterrolebindings", "ClusterRoleBinding", "", "")));
+        BUILT_IN.put(SelfSubjectReviews.GROUP_VERSION, List.of(
+                review("selfsubjectreviews", "SelfSubjectReview")));
+        BUILT_IN.put("authorization.k8s.io/v1", List.of(
+                review("selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+                review("selfsubjectrulesreviews", "SelfSubjectRulesReview")));
         BUILT_IN.put("apiextensions.k8s.io/v1", List.of(
                 clusterScoped("customresourcedefinitions", "CustomResourceDefinition", "crd,crds", "status")));
     }
@@ -197,7 +207,7 @@ final class ApiDiscovery {
                     .withSingularName(builtIn.kind().toLowerCase(java.util.Locale.ROOT))
                     .withNamespaced(builtIn.namespaced())
                     .withKind(builtIn.kind())
-                    .withVerbs(ALL_VERBS)
+                    .withVerbs(builtIn.verbs())
                     .withShortNames(builtIn.shortNames().isEmpty() ? null : builtIn.shortNames())
                     .withCategories(builtIn.categories().isEmpty() ? null : builtIn.categories())
                     .build());

@@ -108,7 +108,8 @@ final class ApiRequestDispatcher extends Dispatcher {
                 return json(HttpURLConnection.HTTP_OK, document.get());
             }
         }
-        Optional<MockResponse> review = SelfAccessReviews.answer(request, path);
+        Optional<MockResponse> review = SelfAccessReviews.answer(request, path)
+                .or(() -> SelfSubjectReviews.answer(incoming, path));
         if (review.isPresent()) {
             return review.get();
         }
