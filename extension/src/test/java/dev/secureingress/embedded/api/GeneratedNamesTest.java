@@ -3,34 +3,22 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import org.junit.jupiter.api.AfterEach;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GeneratedNamesTest {
 
     private final ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(EmbeddedApiServer.versionInfo());
-    private final InProcessTransport transport = new InProcessTransport(CompletableFuture.completedFuture(dispatcher));
-    private final KubernetesClient client = new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:6443").withNamespace("names")
-                    .withRequestRetryBackoffLimit(0).build())
-            .withHttpClientFactory(transport)
-            .build();
-
-    @AfterEach
-    void closeClient() {
-        client.close();
-        transport.close();
-    }
 
     @Test
     void aGeneratedNameIsThePrefixAndFiveCharactersOfTheAlphabet() {
@@ -49,18 +37,24 @@ class GeneratedNamesTest {
 
     @Test
     void aGeneratedNameThatIsTakenIsGeneratedAgain() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("names").endMetadata().build())
-                .create();
-        client.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("web-bbbbb").endMetadata()
-                .build()).create();
+        dispatcher.create("/api/v1/namespaces", new NamespaceBuilder().withNewMetadata().withName("names").endMetadata()
+                .build());
+        dispatcher.create("/api/v1/namespaces/names/configmaps", new ConfigMapBuilder().withNewMetadata()
+                .withName("web-bbbbb").withNamespace("names").endMetadata().build());
         Iterator<String> names = List.of("web-bbbbb", "web-bbbbb", "web-ccccc").iterator();
         dispatcher.generateNamesWith(prefix -> names.next());
 
-        ConfigMap created = client.configMaps().resource(new ConfigMapBuilder().withNewMetadata()
-                .withGenerateName("web-").endMetadata().addToData("made", "now").build()).create();
+        MockResponse created = dispatcher.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST,
+                "/api/v1/namespaces/names/configmaps", Headers.builder().add("Content-Type", "application/json").build(),
+                new Buffer().writeUtf8("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                        + "\"metadata\":{\"generateName\":\"web-\"},\"data\":{\"made\":\"now\"}}")));
 
-        assertThat(created.getMetadata().getName()).isEqualTo("web-ccccc");
-        assertThat(client.configMaps().withName("web-ccccc").get().getData()).containsEntry("made", "now");
-        assertThat(client.configMaps().withName("web-bbbbb").get().getData()).isNullOrEmpty();
+        assertThat(created.code()).isEqualTo(201);
+        ConfigMap stored = Serialization.unmarshal(ApiRequestDispatcher.text(
+                dispatcher.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
+                        "/api/v1/namespaces/names/configmaps/web-ccccc", Headers.builder().build(), null)).getBody()),
+                ConfigMap.class);
+        assertThat(stored.getData()).containsEntry("made", "now");
+        assertThat(names).isExhausted();
     }
 }
