@@ -266,8 +266,13 @@ final class ApiRequestDispatcher extends Dispatcher {
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
             return createWithGeneratedName(request, object, prefix);
         }
-        return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        if (isCore(target, "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
+            String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
+            create("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
+        }
+        return created;
     }
 
     /**
@@ -547,7 +552,8 @@ final class ApiRequestDispatcher extends Dispatcher {
     /**
      * What a real API server changes before it stores an object: namespaces carry their name label, a
      * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such, Services have
-     * their cluster IP ({@link ClusterIps}), and Services and Deployments their {@link SpecDefaults}. {@code current} is the stored version an update replaces, or
+     * their cluster IP ({@link ClusterIps}), and Services, Deployments, ReplicaSets and Pods their
+     * {@link SpecDefaults}. {@code current} is the stored version an update replaces, or
      * {@code null}.
      */
     private void toStoredForm(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
@@ -560,11 +566,20 @@ final class ApiRequestDispatcher extends Dispatcher {
             clusterIps.assign(object, current);
         } else if (isDeployments(target)) {
             SpecDefaults.ofDeployment(object);
+            SpecDefaults.ofPodTemplate(object);
+        } else if (isReplicaSets(target)) {
+            SpecDefaults.ofPodTemplate(object);
+        } else if (isCore(target, "pods")) {
+            SpecDefaults.ofPod(object);
         }
     }
 
     private static boolean isDeployments(ResourcePath target) {
         return target.group().equals("apps") && target.plural().equals("deployments") && target.subresource() == null;
+    }
+
+    private static boolean isReplicaSets(ResourcePath target) {
+        return target.group().equals("apps") && target.plural().equals("replicasets") && target.subresource() == null;
     }
 
     private static boolean isCore(ResourcePath target, String plural) {

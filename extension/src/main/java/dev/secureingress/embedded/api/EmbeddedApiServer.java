@@ -51,8 +51,9 @@ import java.util.concurrent.TimeoutException;
  * fresh cluster with Istio installed.
  *
  * <p>It holds the Gateway API standard-channel CRDs ({@link GatewayApiCrds}), the namespaces
- * {@code default}, {@code kube-system} and {@code istio-system} (every namespace, also those created
- * later, carries the {@code kubernetes.io/metadata.name} label), the GatewayClass {@code istio}, the Node
+ * {@code default}, {@code kube-node-lease}, {@code kube-public}, {@code kube-system} and {@code istio-system}
+ * (every namespace, also those created later, carries the {@code kubernetes.io/metadata.name} label and holds the
+ * ServiceAccount {@code default}), the GatewayClass {@code istio}, the Node
  * {@value #NODE_NAME} and the Service {@code default/kubernetes} (cluster IP {@code 10.96.0.1}, port 443) whose
  * Endpoints and EndpointSlice name this server's address and port, as on a real cluster.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
@@ -83,7 +84,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** The one Node every fresh server holds, Ready: the node the embedded cluster's pods run on. */
     public static final String NODE_NAME = "embedded";
     /** The namespaces every fresh server holds. */
-    public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-system", "istio-system");
+    public static final List<String> INITIAL_NAMESPACES = List.of("default", "kube-node-lease", "kube-public",
+            "kube-system", "istio-system");
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedApiServer.class);
     private static final String HOST = "127.0.0.1";
@@ -346,6 +348,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
         for (String namespace : INITIAL_NAMESPACES) {
             dispatcher.create("/api/v1/namespaces",
                     new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build());
+            dispatcher.create("/api/v1/namespaces/" + namespace + "/serviceaccounts",
+                    DefaultServiceAccount.in(namespace));
         }
         dispatcher.create("/api/v1/nodes", node());
         GatewayClass istio = new GatewayClassBuilder()

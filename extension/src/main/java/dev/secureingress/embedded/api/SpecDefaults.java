@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The defaults a real API server writes into the specs of Services and Deployments, which {@code kubectl describe}
- * prints: a Service's type ({@code ClusterIP}), session affinity ({@code None}), internal traffic policy
- * ({@code Cluster}) and its ports' protocol ({@code TCP}) and target port (the port); a Deployment's rolling update
- * strategy (25% unavailable, 25% surge), revision history limit (10) and progress deadline (600 s). Fields a client
- * set are left as they are.
+ * The defaults a real API server writes into the specs of Services, Deployments and pods, which {@code kubectl
+ * describe} and {@code kubectl get -o yaml} print: a Service's type ({@code ClusterIP}), session affinity
+ * ({@code None}), internal traffic policy ({@code Cluster}) and its ports' protocol ({@code TCP}) and target port
+ * (the port); a Deployment's rolling update strategy (25% unavailable, 25% surge), revision history limit (10) and
+ * progress deadline (600 s); a pod's (also in the templates of Deployments and ReplicaSets) service account
+ * ({@code default}), restart policy, DNS policy, scheduler, grace period, and its containers' pull policy
+ * ({@code Always} for {@code :latest} or no tag, else {@code IfNotPresent}), termination message path and policy and
+ * ports' protocol. Fields a client set are left as they are.
  */
 final class SpecDefaults {
 
@@ -61,5 +64,59 @@ final class SpecDefaults {
             strategy.put("rollingUpdate", rollingUpdate);
         }
         spec.put("strategy", strategy);
+    }
+
+    /** Defaults of a Pod's spec. */
+    static void ofPod(Map<String, Object> pod) {
+        ofPodSpec(pod.get("spec"));
+    }
+
+    /** Defaults of the pod template's spec of a Deployment or ReplicaSet. */
+    static void ofPodTemplate(Map<String, Object> workload) {
+        ofPodSpec(ObjectFields.at(workload, "spec", "template", "spec"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void ofPodSpec(Object podSpec) {
+        if (!(podSpec instanceof Map<?, ?> specMap)) {
+            return;
+        }
+        Map<String, Object> spec = (Map<String, Object>) specMap;
+        spec.putIfAbsent("serviceAccountName", spec.getOrDefault("serviceAccount", DefaultServiceAccount.NAME));
+        spec.putIfAbsent("serviceAccount", spec.get("serviceAccountName"));
+        spec.putIfAbsent("restartPolicy", "Always");
+        spec.putIfAbsent("dnsPolicy", "ClusterFirst");
+        spec.putIfAbsent("schedulerName", "default-scheduler");
+        spec.putIfAbsent("terminationGracePeriodSeconds", 30);
+        spec.putIfAbsent("securityContext", new LinkedHashMap<>());
+        for (String containers : List.of("initContainers", "containers")) {
+            if (spec.get(containers) instanceof List<?> list) {
+                list.stream().filter(Map.class::isInstance)
+                        .forEach(container -> ofContainer((Map<String, Object>) container));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void ofContainer(Map<String, Object> container) {
+        if (container.get("image") instanceof String image) {
+            container.putIfAbsent("imagePullPolicy", pullsAlways(image) ? "Always" : "IfNotPresent");
+        }
+        container.putIfAbsent("terminationMessagePath", "/dev/termination-log");
+        container.putIfAbsent("terminationMessagePolicy", "File");
+        if (container.get("ports") instanceof List<?> ports) {
+            ports.stream().filter(Map.class::isInstance)
+                    .forEach(port -> ((Map<String, Object>) port).putIfAbsent("protocol", "TCP"));
+        }
+    }
+
+    /** An image without a tag, or tagged {@code latest}, and not pinned by digest, is pulled on every start. */
+    private static boolean pullsAlways(String image) {
+        if (image.contains("@")) {
+            return false;
+        }
+        int lastSlash = image.lastIndexOf('/');
+        int tagColon = image.indexOf(':', lastSlash + 1);
+        return tagColon < 0 || image.substring(tagColon + 1).equals("latest");
     }
 }

@@ -4,14 +4,18 @@ import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -260,6 +264,52 @@ class EmbeddedApiServerTest {
             assertThat(namespace).as(name).isNotNull();
             assertThat(namespace.getMetadata().getLabels()).containsEntry("kubernetes.io/metadata.name", name);
         }
+    }
+
+    @Test
+    void everyNamespaceHoldsTheDefaultServiceAccountAsOnACluster() {
+        assertThat(EmbeddedApiServer.INITIAL_NAMESPACES).contains("kube-public", "kube-node-lease");
+        for (String name : EmbeddedApiServer.INITIAL_NAMESPACES) {
+            assertThat(client.serviceAccounts().inNamespace(name).withName("default").get()).as(name).isNotNull();
+        }
+        String created = "ns-" + UUID.randomUUID().toString().substring(0, 8);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(created).endMetadata().build()).create();
+
+        assertThat(client.serviceAccounts().inNamespace(created).list().getItems())
+                .extracting(account -> account.getMetadata().getName()).containsExactly("default");
+    }
+
+    @Test
+    void podsAndPodTemplatesGetTheDefaultsARealServerWrites() {
+        Pod pod = client.resource(new PodBuilder().withNewMetadata().withName("defaulted-" + UUID.randomUUID()
+                        .toString().substring(0, 8)).withNamespace("default").endMetadata()
+                .withNewSpec()
+                .addNewContainer().withName("latest").withImage("mccutchen/go-httpbin").addNewPort()
+                .withContainerPort(8080).endPort().endContainer()
+                .addNewContainer().withName("pinned").withImage("registry.example.com:5000/app:1.2")
+                .withImagePullPolicy("Never").endContainer()
+                .endSpec().build()).create();
+        Deployment deployment = client.resource(new DeploymentBuilder().withNewMetadata()
+                .withName("defaulted-" + UUID.randomUUID().toString().substring(0, 8)).withNamespace("default")
+                .endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "d").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "d").endMetadata().withNewSpec()
+                .withServiceAccountName("httpbin")
+                .addNewContainer().withName("app").withImage("docker.io/istio/examples-helloworld-v1:1.0").endContainer()
+                .endSpec().endTemplate().endSpec().build()).create();
+
+        assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("default");
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Always");
+        assertThat(pod.getSpec().getDnsPolicy()).isEqualTo("ClusterFirst");
+        assertThat(pod.getSpec().getSchedulerName()).isEqualTo("default-scheduler");
+        assertThat(pod.getSpec().getTerminationGracePeriodSeconds()).isEqualTo(30L);
+        assertThat(pod.getSpec().getContainers().get(0).getImagePullPolicy()).as("no tag").isEqualTo("Always");
+        assertThat(pod.getSpec().getContainers().get(0).getPorts().get(0).getProtocol()).isEqualTo("TCP");
+        assertThat(pod.getSpec().getContainers().get(0).getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+        assertThat(pod.getSpec().getContainers().get(1).getImagePullPolicy()).as("set by the client").isEqualTo("Never");
+        var template = deployment.getSpec().getTemplate().getSpec();
+        assertThat(template.getServiceAccountName()).as("set by the client").isEqualTo("httpbin");
+        assertThat(template.getServiceAccount()).isEqualTo("httpbin");
+        assertThat(template.getContainers().get(0).getImagePullPolicy()).as("tag 1.0").isEqualTo("IfNotPresent");
     }
 
     @Test
