@@ -149,6 +149,25 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void createWithGenerateNamePrintsTheNameTheServerMadeUp() {
+        String manifest = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  generateName: generated-
+                data:
+                  made: up
+                """;
+
+        String created = succeeds(kubectl.runWithInput(manifest, "create", "-f", "-")).out();
+
+        assertThat(created).matches("(?s)configmap/generated-[bcdfghjklmnpqrstvwxz2456789]{5} created\\s*");
+        String name = created.strip().substring("configmap/".length(), created.strip().indexOf(" created"));
+        assertThat(succeeds(kubectl.run("get", "configmap", name, "-o", "jsonpath={.data.made}")).out())
+                .isEqualTo("up");
+    }
+
+    @Test
     void authWhoamiNamesTheKubeconfigsUserAsAClusterAdmin() {
         assertThat(succeeds(kubectl.run("auth", "whoami")).out())
                 .containsPattern("Username +" + EmbeddedApiServer.KUBECONFIG_CONTEXT)

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The cluster IPs of Services, handed out as a real API server does: a Service of type ClusterIP, NodePort or
@@ -31,7 +32,16 @@ final class ClusterIps {
     /** Addresses handed out by this server; never handed out twice (the range is large). */
     private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
 
+    /** Where the addresses handed out are drawn from. */
+    private final Supplier<RandomGenerator> random;
+
     ClusterIps() {
+        this(ThreadLocalRandom::current);
+    }
+
+    /** Hands out addresses drawn from {@code random}. */
+    ClusterIps(Supplier<RandomGenerator> random) {
+        this.random = random;
         handedOut.add(KUBERNETES_SERVICE_IP);
     }
 
@@ -131,7 +141,7 @@ final class ClusterIps {
     /** A free address of the range, not its first (network) or last (broadcast) one. */
     private String allocate() {
         while (true) {
-            int address = RANGE_START + ThreadLocalRandom.current().nextInt(1, RANGE_SIZE - 1);
+            int address = RANGE_START + random.get().nextInt(1, RANGE_SIZE - 1);
             String dotted = (address >>> 24) + "." + ((address >>> 16) & 0xff) + "." + ((address >>> 8) & 0xff)
                     + "." + (address & 0xff);
             if (handedOut.add(dotted)) {
