@@ -7,9 +7,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -17,91 +19,117 @@ import java.util.stream.Collectors;
  * Server-side printing: the {@code meta.k8s.io/v1} {@code Table} that {@code kubectl get} asks for
  * ({@code Accept: application/json;as=Table;...}), with the columns a real cluster shows for pods,
  * deployments, replica sets, services, endpoints, endpoint slices, nodes, namespaces, secrets, config maps, gateway
- * classes, gateways, HTTP routes and custom resource definitions (NAME and CREATED AT). Other kinds are answered as plain objects, which kubectl prints as NAME and
+ * classes, gateways, HTTP routes, events (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE) and custom resource definitions
+ * (NAME and CREATED AT). Other kinds are answered as plain objects, which kubectl prints as NAME and
  * AGE. The columns {@code kubectl get -o wide} adds (pods' IP and node, the containers, images and selector of
  * deployments and replica sets, services' selector, nodes' addresses and system) follow AGE with priority 1, which
  * kubectl shows only then.
  */
 final class ApiTables {
 
-    private record Column(String name, String type, Function<Map<String, Object>, Object> cell) {
+    /** A column: its name, its type, and its cell for an object at a time (ages are cells of their time). */
+    private record Column(String name, String type, BiFunction<Map<String, Object>, Clock, Object> cell) {
+    }
+
+    private static Column column(String name, String type, Function<Map<String, Object>, Object> cell) {
+        return new Column(name, type, (object, clock) -> cell.apply(object));
+    }
+
+    private static Column ageColumn(String name, String... timestampPath) {
+        return new Column(name, "string", (object, clock) -> age(text(object, timestampPath), clock));
     }
 
     /** Columns a real cluster shows after AGE (and before the wide ones): a node's VERSION. */
     private static final Map<String, List<Column>> AFTER_AGE_COLUMNS = Map.of(
-            "nodes", List.of(new Column("Version", "string",
+            "nodes", List.of(column("Version", "string",
                     o -> text(o, "status", "nodeInfo", "kubeletVersion").orElse(""))));
 
     /** Kinds whose table has no AGE column: a real cluster prints CRDs as NAME and CREATED AT. */
-    private static final Set<String> WITHOUT_AGE = Set.of("customresourcedefinitions");
+    private static final Set<String> WITHOUT_AGE = Set.of("customresourcedefinitions", "events");
+    /** Kinds whose table does not begin with NAME: events begin with LAST SEEN and show their name only wide. */
+    private static final Set<String> NAME_ONLY_WIDE = Set.of("events");
 
     /** kubectl shows at most this many endpoints of an object, then "+ N more...". */
     private static final int ENDPOINTS_SHOWN = 3;
 
     private static final Map<String, List<Column>> COLUMNS = Map.ofEntries(
             Map.entry("pods", List.of(
-                    new Column("Ready", "string", ApiTables::podReady),
-                    new Column("Status", "string", ApiTables::podStatus),
-                    new Column("Restarts", "integer", ApiTables::podRestarts))),
+                    column("Ready", "string", ApiTables::podReady),
+                    column("Status", "string", ApiTables::podStatus),
+                    column("Restarts", "integer", ApiTables::podRestarts))),
             Map.entry("deployments", List.of(
-                    new Column("Ready", "string", o -> number(o, "status", "readyReplicas") + "/" + number(o, "spec", "replicas")),
-                    new Column("Up-to-date", "integer", o -> number(o, "status", "updatedReplicas")),
-                    new Column("Available", "integer", o -> number(o, "status", "availableReplicas")))),
+                    column("Ready", "string", o -> number(o, "status", "readyReplicas") + "/" + number(o, "spec", "replicas")),
+                    column("Up-to-date", "integer", o -> number(o, "status", "updatedReplicas")),
+                    column("Available", "integer", o -> number(o, "status", "availableReplicas")))),
             Map.entry("replicasets", List.of(
-                    new Column("Desired", "integer", o -> number(o, "spec", "replicas")),
-                    new Column("Current", "integer", o -> number(o, "status", "replicas")),
-                    new Column("Ready", "integer", o -> number(o, "status", "readyReplicas")))),
+                    column("Desired", "integer", o -> number(o, "spec", "replicas")),
+                    column("Current", "integer", o -> number(o, "status", "replicas")),
+                    column("Ready", "integer", o -> number(o, "status", "readyReplicas")))),
             Map.entry("services", List.of(
-                    new Column("Type", "string", o -> text(o, "spec", "type").orElse("ClusterIP")),
-                    new Column("Cluster-IP", "string", o -> text(o, "spec", "clusterIP").orElse("<none>")),
-                    new Column("External-IP", "string", ApiTables::externalIp),
-                    new Column("Port(s)", "string", ApiTables::servicePorts))),
+                    column("Type", "string", o -> text(o, "spec", "type").orElse("ClusterIP")),
+                    column("Cluster-IP", "string", o -> text(o, "spec", "clusterIP").orElse("<none>")),
+                    column("External-IP", "string", ApiTables::externalIp),
+                    column("Port(s)", "string", ApiTables::servicePorts))),
             Map.entry("secrets", List.of(
-                    new Column("Type", "string", o -> text(o, "type").orElse("Opaque")),
-                    new Column("Data", "integer", o -> map(o, "data").size()))),
+                    column("Type", "string", o -> text(o, "type").orElse("Opaque")),
+                    column("Data", "integer", o -> map(o, "data").size()))),
             Map.entry("configmaps", List.of(
-                    new Column("Data", "integer", o -> map(o, "data").size() + map(o, "binaryData").size()))),
+                    column("Data", "integer", o -> map(o, "data").size() + map(o, "binaryData").size()))),
             Map.entry("nodes", List.of(
-                    new Column("Status", "string", o -> "True".equals(conditionStatus(o, "Ready")) ? "Ready" : "NotReady"),
-                    new Column("Roles", "string", ApiTables::nodeRoles))),
+                    column("Status", "string", o -> "True".equals(conditionStatus(o, "Ready")) ? "Ready" : "NotReady"),
+                    column("Roles", "string", ApiTables::nodeRoles))),
             Map.entry("namespaces", List.of(
-                    new Column("Status", "string", o -> text(o, "status", "phase").orElse("Active")))),
+                    column("Status", "string", o -> text(o, "status", "phase").orElse("Active")))),
             Map.entry("endpoints", List.of(
-                    new Column("Endpoints", "string", ApiTables::endpoints))),
+                    column("Endpoints", "string", ApiTables::endpoints))),
             Map.entry("endpointslices", List.of(
-                    new Column("AddressType", "string", o -> text(o, "addressType").orElse("")),
-                    new Column("Ports", "string", ApiTables::slicePorts),
-                    new Column("Endpoints", "string", ApiTables::sliceEndpoints))),
+                    column("AddressType", "string", o -> text(o, "addressType").orElse("")),
+                    column("Ports", "string", ApiTables::slicePorts),
+                    column("Endpoints", "string", ApiTables::sliceEndpoints))),
             Map.entry("gateways", List.of(
-                    new Column("Class", "string", o -> text(o, "spec", "gatewayClassName").orElse("")),
-                    new Column("Address", "string", ApiTables::gatewayAddress),
-                    new Column("Programmed", "string", o -> conditionStatus(o, "Programmed")))),
+                    column("Class", "string", o -> text(o, "spec", "gatewayClassName").orElse("")),
+                    column("Address", "string", ApiTables::gatewayAddress),
+                    column("Programmed", "string", o -> conditionStatus(o, "Programmed")))),
             Map.entry("gatewayclasses", List.of(
-                    new Column("Controller", "string", o -> text(o, "spec", "controllerName").orElse("")),
-                    new Column("Accepted", "string", o -> conditionStatus(o, "Accepted")))),
+                    column("Controller", "string", o -> text(o, "spec", "controllerName").orElse("")),
+                    column("Accepted", "string", o -> conditionStatus(o, "Accepted")))),
+            Map.entry("events", List.of(
+                    ageColumn("Last Seen", "lastTimestamp"),
+                    column("Type", "string", o -> text(o, "type").orElse("")),
+                    column("Reason", "string", o -> text(o, "reason").orElse("")),
+                    column("Object", "string", o -> text(o, "involvedObject", "kind").orElse("").toLowerCase(Locale.ROOT)
+                            + "/" + text(o, "involvedObject", "name").orElse("")),
+                    column("Message", "string", o -> text(o, "message").orElse("")))),
             Map.entry("customresourcedefinitions", List.of(
-                    new Column("Created At", "date", o -> text(o, "metadata", "creationTimestamp").orElse("")))),
+                    column("Created At", "date", o -> text(o, "metadata", "creationTimestamp").orElse("")))),
             Map.entry("httproutes", List.of(
-                    new Column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
+                    column("Hostnames", "string", o -> list(o, "spec", "hostnames").stream().map(String::valueOf)
                             .collect(Collectors.joining("\",\"", "[\"", "\"]"))))));
 
     /** The columns after AGE that only {@code kubectl get -o wide} shows. */
     private static final Map<String, List<Column>> WIDE_COLUMNS = Map.of(
             "pods", List.of(
-                    new Column("IP", "string", o -> text(o, "status", "podIP").orElse("<none>")),
-                    new Column("Node", "string", o -> text(o, "spec", "nodeName").orElse("<none>")),
-                    new Column("Nominated Node", "string", o -> text(o, "status", "nominatedNodeName").orElse("<none>")),
-                    new Column("Readiness Gates", "string", o -> "<none>")),
+                    column("IP", "string", o -> text(o, "status", "podIP").orElse("<none>")),
+                    column("Node", "string", o -> text(o, "spec", "nodeName").orElse("<none>")),
+                    column("Nominated Node", "string", o -> text(o, "status", "nominatedNodeName").orElse("<none>")),
+                    column("Readiness Gates", "string", o -> "<none>")),
             "deployments", podTemplateColumns(),
             "replicasets", podTemplateColumns(),
+            "events", List.of(
+                    column("Subobject", "string", o -> text(o, "involvedObject", "fieldPath").orElse("")),
+                    column("Source", "string", o -> text(o, "source", "component").orElse("")
+                            + text(o, "source", "host").map(host -> ", " + host).orElse("")),
+                    ageColumn("First Seen", "firstTimestamp"),
+                    column("Count", "integer", o -> number(o, "count")),
+                    column("Name", "string", o -> text(o, "metadata", "name").orElse(""))),
             "services", List.of(
-                    new Column("Selector", "string", o -> selector(map(o, "spec", "selector")))),
+                    column("Selector", "string", o -> selector(map(o, "spec", "selector")))),
             "nodes", List.of(
-                    new Column("Internal-IP", "string", o -> nodeAddress(o, "InternalIP")),
-                    new Column("External-IP", "string", o -> nodeAddress(o, "ExternalIP")),
-                    new Column("OS-Image", "string", o -> text(o, "status", "nodeInfo", "osImage").orElse("<unknown>")),
-                    new Column("Kernel-Version", "string", o -> text(o, "status", "nodeInfo", "kernelVersion").orElse("<unknown>")),
-                    new Column("Container-Runtime", "string",
+                    column("Internal-IP", "string", o -> nodeAddress(o, "InternalIP")),
+                    column("External-IP", "string", o -> nodeAddress(o, "ExternalIP")),
+                    column("OS-Image", "string", o -> text(o, "status", "nodeInfo", "osImage").orElse("<unknown>")),
+                    column("Kernel-Version", "string", o -> text(o, "status", "nodeInfo", "kernelVersion").orElse("<unknown>")),
+                    column("Container-Runtime", "string",
                             o -> text(o, "status", "nodeInfo", "containerRuntimeVersion").orElse("<unknown>"))));
 
     private static String nodeAddress(Map<String, Object> node, String type) {
@@ -113,9 +141,9 @@ final class ApiTables {
 
     private static List<Column> podTemplateColumns() {
         return List.of(
-                new Column("Containers", "string", o -> containers(o, "name")),
-                new Column("Images", "string", o -> containers(o, "image")),
-                new Column("Selector", "string", o -> selector(map(o, "spec", "selector", "matchLabels"))));
+                column("Containers", "string", o -> containers(o, "name")),
+                column("Images", "string", o -> containers(o, "image")),
+                column("Selector", "string", o -> selector(map(o, "spec", "selector", "matchLabels"))));
     }
 
     private static String containers(Map<String, Object> object, String field) {
@@ -147,7 +175,10 @@ final class ApiTables {
         }
         List<Column> wideColumns = WIDE_COLUMNS.getOrDefault(plural, List.of());
         List<Map<String, Object>> definitions = new ArrayList<>();
-        definitions.add(definition("Name", "string", "name", 0));
+        boolean name = !NAME_ONLY_WIDE.contains(plural);
+        if (name) {
+            definitions.add(definition("Name", "string", "name", 0));
+        }
         columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
         boolean age = !WITHOUT_AGE.contains(plural);
         if (age) {
@@ -159,13 +190,15 @@ final class ApiTables {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (Map<String, Object> item : items) {
             List<Object> cells = new ArrayList<>();
-            cells.add(text(item, "metadata", "name").orElse(""));
-            columns.forEach(column -> cells.add(column.cell().apply(item)));
+            if (name) {
+                cells.add(text(item, "metadata", "name").orElse(""));
+            }
+            columns.forEach(column -> cells.add(column.cell().apply(item, clock)));
             if (age) {
                 cells.add(age(text(item, "metadata", "creationTimestamp"), clock));
             }
-            afterAge.forEach(column -> cells.add(column.cell().apply(item)));
-            wideColumns.forEach(column -> cells.add(column.cell().apply(item)));
+            afterAge.forEach(column -> cells.add(column.cell().apply(item, clock)));
+            wideColumns.forEach(column -> cells.add(column.cell().apply(item, clock)));
             Map<String, Object> partial = new LinkedHashMap<>();
             partial.put("kind", "PartialObjectMetadata");
             partial.put("apiVersion", "meta.k8s.io/v1");

@@ -139,6 +139,28 @@ class ApiTablesTest {
     }
 
     @Test
+    void eventsShowWhenWhatAndToWhichObjectAndTheirNameOnlyWide() {
+        Map<String, Object> event = Map.of(
+                "metadata", Map.of("name", "httpbin.18ebf9d23f0bbc1c", "creationTimestamp", NOW.minusSeconds(90).toString()),
+                "involvedObject", Map.of("kind", "Deployment", "name", "httpbin"),
+                "type", "Normal", "reason", "ScalingReplicaSet",
+                "message", "Scaled up replica set httpbin-5b78797794 from 0 to 1",
+                "source", Map.of("component", "deployment-controller"),
+                "firstTimestamp", NOW.minusSeconds(90).toString(), "lastTimestamp", NOW.minusSeconds(5).toString(),
+                "count", 2);
+
+        Map<String, Object> table = ApiTables.of("events", List.of(event), null, CLOCK).orElseThrow();
+
+        List<Object> definitions = list(table.get("columnDefinitions"));
+        assertThat(definitions.stream().filter(c -> ((Map<?, ?>) c).get("priority").equals(0))
+                .map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
+                .containsExactly("Last Seen", "Type", "Reason", "Object", "Message");
+        assertThat(list(((Map<?, ?>) list(table.get("rows")).get(0)).get("cells"))).containsExactly("5s", "Normal",
+                "ScalingReplicaSet", "deployment/httpbin", "Scaled up replica set httpbin-5b78797794 from 0 to 1",
+                "", "deployment-controller", "90s", 2L, "httpbin.18ebf9d23f0bbc1c");
+    }
+
+    @Test
     void kindsWithoutColumnsAreLeftToKubectl() {
         assertThat(ApiTables.of("serviceaccounts", List.of(), null, CLOCK)).isEmpty();
         assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();
