@@ -2,10 +2,12 @@ package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.HttpURLConnection;
+import java.util.List;
 
 /** Error answers shaped like a real API server's: a {@code Status} object with reason and message. */
 final class ApiErrors {
@@ -22,10 +24,18 @@ final class ApiErrors {
     }
 
     static MockResponse status(int code, String reason, String message) {
-        Status status = new StatusBuilder()
+        return status(code, reason, message, List.of());
+    }
+
+    /** A {@code Status} whose details name the fields at fault ({@code causes}). */
+    static MockResponse status(int code, String reason, String message, List<StatusCause> causes) {
+        StatusBuilder builder = new StatusBuilder()
                 .withApiVersion("v1").withKind("Status")
-                .withStatus("Failure").withReason(reason).withMessage(message).withCode(code)
-                .build();
+                .withStatus("Failure").withReason(reason).withMessage(message).withCode(code);
+        if (!causes.isEmpty()) {
+            builder.withNewDetails().withCauses(causes).endDetails();
+        }
+        Status status = builder.build();
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
                 .setBody(Serialization.asJson(status));
     }

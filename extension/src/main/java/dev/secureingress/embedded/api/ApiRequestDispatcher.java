@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +43,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private static final String MERGE_PATCH = "application/merge-patch+json";
     private static final String STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
     private static final String JSON_PATCH = "application/json-patch+json";
+    private static final String APPLY_PATCH = "application/apply-patch+yaml";
     private static final int PATCH_ATTEMPTS = 5;
     /** As many names as a real API server tries for one {@code generateName}. */
     private static final int GENERATE_NAME_ATTEMPTS = 8;
@@ -146,7 +148,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             forgetStoredCrds();
         }
         MockResponse response = switch (request.method()) {
-            case POST -> create(target, request);
+            case POST -> create(target, request, updatedBy(target, request, null));
             case PUT -> update(target, request);
             case PATCH -> patch(target, request);
             case DELETE -> delete(target, request);
@@ -240,7 +242,11 @@ final class ApiRequestDispatcher extends Dispatcher {
                 && (path.namespace() == null || Boolean.TRUE.equals(resource.getNamespaced())));
     }
 
-    private MockResponse create(ResourcePath target, RecordedRequest request) {
+    /**
+     * Creates the object in {@code request}'s body after the checks and changes of a real API server;
+     * {@code recordOwner} records its field manager in it just before it is stored.
+     */
+    private MockResponse create(ResourcePath target, RecordedRequest request, Consumer<Map<String, Object>> recordOwner) {
         Map<String, Object> object;
         try {
             object = parseObject(text(request.getBody()));
@@ -262,6 +268,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
         }
         toStoredForm(target, object, null);
+        recordOwner.accept(object);
         if (ObjectFields.at(object, "metadata", "name") == null
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
             return createWithGeneratedName(request, object, prefix);
@@ -273,6 +280,13 @@ final class ApiRequestDispatcher extends Dispatcher {
             create("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
         }
         return created;
+    }
+
+    /** Records in an object about to replace {@code current} ({@code null}: none) that the request's manager wrote it. */
+    private Consumer<Map<String, Object>> updatedBy(ResourcePath target, RecordedRequest request,
+            Map<String, Object> current) {
+        String manager = ManagedFields.managerOf(request);
+        return updated -> ManagedFields.recordUpdate(current, updated, manager, target.groupVersion(), clock.instant());
     }
 
     /**
@@ -411,6 +425,13 @@ final class ApiRequestDispatcher extends Dispatcher {
         String contentType = String.valueOf(request.getHeader("Content-Type"));
         boolean strategic = contentType.startsWith(STRATEGIC_MERGE_PATCH);
         boolean merge = contentType.startsWith(MERGE_PATCH);
+        if (contentType.startsWith(APPLY_PATCH)) {
+            return apply(target, request);
+        }
+        if (ManagedFields.parameter(request, "force") != null) {
+            return ApiErrors.status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not"
+                    + " be specified for non-apply patch");
+        }
         if (strategic && !ApiDiscovery.isBuiltIn(target.groupVersion())) {
             return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
                     "the body of the request was in an unknown format - accepted media types include: "
@@ -449,6 +470,7 @@ final class ApiRequestDispatcher extends Dispatcher {
                 return refused.get();
             }
             toStoredForm(target, patched, original);
+            updatedBy(target, request, original).accept(patched);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(patched))));
         }
@@ -525,10 +547,9 @@ final class ApiRequestDispatcher extends Dispatcher {
         return crds;
     }
 
-    /** A PUT: the object in stored form, unless it changes what may not change once set. */
+    /** Replaces an object (PUT) in stored form, recording its field manager; status writes go to the store as sent. */
     private MockResponse update(ResourcePath target, RecordedRequest request) {
-        boolean service = isCore(target, "services");
-        if (!isCore(target, "namespaces") && !isCore(target, "secrets") && !service && !isDeployments(target)) {
+        if (target.subresource() != null || target.name() == null) {
             return store.dispatch(request);
         }
         Map<String, Object> object;
@@ -537,16 +558,87 @@ final class ApiRequestDispatcher extends Dispatcher {
         } catch (RuntimeException unreadable) {
             return store.dispatch(request); // the store answers with its own error
         }
-        MockResponse stored = UpdateValidation.concerns(target) ? store.handleGet(withoutQuery(request.getPath())) : null;
-        Map<String, Object> current = stored != null && stored.code() == HttpURLConnection.HTTP_OK
+        MockResponse stored = store.handleGet(withoutQuery(request.getPath()));
+        Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
                 ? parseObject(text(stored.getBody())) : null;
         Optional<MockResponse> refused = UpdateValidation.validate(target, object, current);
         if (refused.isPresent()) {
             return refused.get();
         }
         toStoredForm(target, object, current);
+        if (current != null) {
+            updatedBy(target, request, current).accept(object);
+        }
         return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+    }
+
+    /**
+     * A server-side apply ({@link ServerSideApply}): creates the object from the applied configuration where there is
+     * none (through the checks of a create), else merges the configuration into the latest version of it.
+     */
+    private MockResponse apply(ResourcePath target, RecordedRequest request) {
+        String manager = ManagedFields.parameter(request, "fieldManager");
+        if (manager == null || manager.isBlank()) {
+            return ApiErrors.status(422, "Invalid",
+                    "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
+        }
+        if (target.subresource() != null || target.name() == null) {
+            return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
+                    "server-side apply is served for whole objects only, not for " + withoutQuery(request.getPath())
+                            + "; apply to the object's own path");
+        }
+        boolean force = "true".equals(ManagedFields.parameter(request, "force"));
+        Map<String, Object> applied;
+        try {
+            applied = parseObject(Serialization.asJson(Serialization.unmarshal(text(request.getBody()), Object.class)));
+        } catch (RuntimeException unreadable) {
+            return ApiErrors.badRequest("error decoding YAML: " + unreadable.getMessage());
+        }
+        if (!target.groupVersion().equals(applied.get("apiVersion"))) {
+            return ApiErrors.badRequest("the API version in the data (" + applied.get("apiVersion")
+                    + ") does not match the expected API version (" + target.groupVersion() + ")");
+        }
+        if (!target.name().equals(ObjectFields.at(applied, "metadata", "name"))) {
+            return ApiErrors.badRequest("the name of the object (" + ObjectFields.at(applied, "metadata", "name")
+                    + ") does not match the name on the URL (" + target.name() + ")");
+        }
+        String path = withoutQuery(request.getPath());
+        String collection = path.substring(0, path.lastIndexOf('/'));
+        MockResponse written = null;
+        for (int attempt = 0; attempt < PATCH_ATTEMPTS && (written == null || isConflict(written)); attempt++) {
+            MockResponse current = store.handleGet(path);
+            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
+                Map<String, Object> created = ServerSideApply.created(applied, manager, target.groupVersion(),
+                        clock.instant());
+                written = create(ResourcePath.parse(collection).orElseThrow(), new RecordedRequest(
+                        request.getHttpVersion(), HttpMethod.POST, collection, jsonHeaders(),
+                        new Buffer().writeUtf8(Serialization.asJson(created))), asApplied -> { });
+                continue;
+            }
+            Map<String, Object> live = parseObject(text(current.getBody()));
+            Object expectedVersion = ObjectFields.at(applied, "metadata", "resourceVersion");
+            if (expectedVersion != null && !expectedVersion.equals(ObjectFields.at(live, "metadata", "resourceVersion"))) {
+                return withStatusBody(target, new MockResponse().setResponseCode(HttpURLConnection.HTTP_CONFLICT)
+                        .setBody("the object has been modified"));
+            }
+            Map<String, Object> merged;
+            try {
+                merged = ServerSideApply.merged(live, applied, manager, target.groupVersion(), force, clock.instant());
+            } catch (ServerSideApply.ConflictException conflict) {
+                return conflict.response();
+            } catch (RuntimeException malformed) {
+                return ApiErrors.badRequest("invalid apply configuration: " + malformed.getMessage());
+            }
+            Optional<MockResponse> refused = UpdateValidation.validate(target, merged, live);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+            toStoredForm(target, merged, live);
+            written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
+                    new Buffer().writeUtf8(Serialization.asJson(merged))));
+        }
+        return written;
     }
 
     /**

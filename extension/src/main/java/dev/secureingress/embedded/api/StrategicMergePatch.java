@@ -18,6 +18,10 @@ import java.util.Set;
  * ports by {@code containerPort}, service ports by {@code port}, ...); all other lists are replaced.
  * The directives {@code $patch} (replace, delete), {@code $retainKeys}, {@code $setElementOrder/<list>} and
  * {@code $deleteFromPrimitiveList/<list>} are honoured.
+ *
+ * <p>The same knowledge of which lists are associative serves server-side apply ({@link ServerSideApply}), which
+ * merges and tracks such lists per element; {@code listeners} (Gateway API) is one, declared there as a list of
+ * type map keyed by name.
  */
 final class StrategicMergePatch {
 
@@ -39,6 +43,7 @@ final class StrategicMergePatch {
             Map.entry("hostAliases", "ip"),
             Map.entry("ownerReferences", "uid"),
             Map.entry("conditions", "type"),
+            Map.entry("listeners", "name"), // Gateway API: Gateway spec.listeners and status.listeners
             Map.entry("topologySpreadConstraints", "topologyKey"),
             Map.entry("ports", "port"));
     /** List fields of strings with patch strategy "merge" (set semantics). */
@@ -143,6 +148,19 @@ final class StrategicMergePatch {
             return result;
         }
         return patch.stream().map(StrategicMergePatch::withoutDirectivesAny).toList();
+    }
+
+    /**
+     * The key that identifies the elements of the list field {@code field} holding {@code elements}, or {@code null}
+     * when the list is atomic (replaced as a whole) or holds scalars.
+     */
+    static String associativeKey(String field, List<?> elements) {
+        return mergeKey(field, List.of(), elements);
+    }
+
+    /** True for a list field of scalars that Kubernetes treats as a set ({@code finalizers}). */
+    static boolean isSetList(String field) {
+        return MERGED_PRIMITIVE_LISTS.contains(field);
     }
 
     /** The merge key of a merged list of maps, or {@code null} when the list is replaced as a whole. */
