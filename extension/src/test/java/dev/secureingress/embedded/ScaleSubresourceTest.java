@@ -91,6 +91,9 @@ class ScaleSubresourceTest {
                 .withNewSpec().addNewContainer().withName("httpbin").withImage("mccutchen/go-httpbin")
                 .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
                 .endTemplate().endSpec().build()).create();
+        // the workload controller writes the new Deployment (revision, status) until its pod runs; a scale read
+        // before one of those writes and written after it would conflict, as on a cluster
+        readyReplicas(name, 1);
     }
 
     private static int readyReplicas(String name, int wanted) {
