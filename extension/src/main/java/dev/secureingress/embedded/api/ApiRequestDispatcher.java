@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -583,10 +584,11 @@ final class ApiRequestDispatcher extends Dispatcher {
             return ApiErrors.status(422, "Invalid",
                     "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for apply patch");
         }
-        if (target.subresource() != null || target.name() == null) {
+        boolean status = "status".equals(target.subresource());
+        if ((target.subresource() != null && !status) || target.name() == null) {
             return ApiErrors.status(HttpURLConnection.HTTP_UNSUPPORTED_TYPE, "UnsupportedMediaType",
-                    "server-side apply is served for whole objects only, not for " + withoutQuery(request.getPath())
-                            + "; apply to the object's own path");
+                    "server-side apply is served for objects and their status, not for "
+                            + withoutQuery(request.getPath()) + "; apply to the object's own path");
         }
         boolean force = "true".equals(ManagedFields.parameter(request, "force"));
         Map<String, Object> applied;
@@ -604,17 +606,21 @@ final class ApiRequestDispatcher extends Dispatcher {
                     + ") does not match the name on the URL (" + target.name() + ")");
         }
         String path = withoutQuery(request.getPath());
-        String collection = path.substring(0, path.lastIndexOf('/'));
+        String objectPath = status ? path.substring(0, path.lastIndexOf('/')) : path;
+        String collection = objectPath.substring(0, objectPath.lastIndexOf('/'));
         MockResponse written = null;
         for (int attempt = 0; attempt < PATCH_ATTEMPTS && (written == null || isConflict(written)); attempt++) {
-            MockResponse current = store.handleGet(path);
-            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND) {
+            MockResponse current = store.handleGet(objectPath);
+            if (current.code() == HttpURLConnection.HTTP_NOT_FOUND && !status) {
                 Map<String, Object> created = ServerSideApply.created(applied, manager, target.groupVersion(),
                         clock.instant());
                 written = create(ResourcePath.parse(collection).orElseThrow(), new RecordedRequest(
                         request.getHttpVersion(), HttpMethod.POST, collection, jsonHeaders(),
                         new Buffer().writeUtf8(Serialization.asJson(created))), asApplied -> { });
                 continue;
+            }
+            if (current.code() != HttpURLConnection.HTTP_OK) {
+                return current;
             }
             Map<String, Object> live = parseObject(text(current.getBody()));
             Object expectedVersion = ObjectFields.at(applied, "metadata", "resourceVersion");
@@ -624,7 +630,8 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
             Map<String, Object> merged;
             try {
-                merged = ServerSideApply.merged(live, applied, manager, target.groupVersion(), force, clock.instant());
+                merged = ServerSideApply.merged(live, applied, target.subresource(), manager, target.groupVersion(),
+                        force, clock.instant());
             } catch (ServerSideApply.ConflictException conflict) {
                 return conflict.response();
             } catch (RuntimeException malformed) {
@@ -637,8 +644,29 @@ final class ApiRequestDispatcher extends Dispatcher {
             toStoredForm(target, merged, live);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(merged))));
+            if (status && written.code() == HttpURLConnection.HTTP_OK) {
+                written = recordStatusApply(objectPath, merged, written);
+            }
         }
         return written;
+    }
+
+    /**
+     * The store writes only the status of a status write; the applier's entry in {@code merged}'s managedFields is
+     * stored by a second write of the object, made on top of the status write ({@code statusWritten}).
+     */
+    private MockResponse recordStatusApply(String objectPath, Map<String, Object> merged, MockResponse statusWritten) {
+        Map<String, Object> stored = parseObject(text(statusWritten.getBody()));
+        if (!(stored.get("metadata") instanceof Map<?, ?> storedMetadata)
+                || !(merged.get("metadata") instanceof Map<?, ?> mergedMetadata)
+                || Objects.equals(storedMetadata.get("managedFields"), mergedMetadata.get("managedFields"))) {
+            return statusWritten;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metadata = (Map<String, Object>) mergedMetadata;
+        metadata.put("resourceVersion", storedMetadata.get("resourceVersion"));
+        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath, jsonHeaders(),
+                new Buffer().writeUtf8(Serialization.asJson(merged))));
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * <p>Which lists are associative, and on which key, is what {@link StrategicMergePatch} knows about merge keys. The
  * fields that name an object rather than describe it ({@code apiVersion}, {@code kind}, {@code metadata.name},
  * {@code namespace}, {@code uid}, {@code resourceVersion}, {@code generation}, {@code creationTimestamp},
- * {@code managedFields}) and {@code status} are never part of a set.
+ * {@code managedFields}) are never part of a set, and {@code status} only of the sets of writes to the {@code status}
+ * subresource ({@link #statusValuesOf}).
  */
 final class FieldSet {
 
@@ -94,6 +95,15 @@ final class FieldSet {
             }
         }
         values.put(path, value);
+    }
+
+    /** The fields of {@code object}'s {@code status} and their values, as {@link #valuesOf} has them. */
+    static Map<List<String>, Object> statusValuesOf(Map<String, Object> object) {
+        Map<List<String>, Object> values = new LinkedHashMap<>();
+        if (object.get("status") != null) {
+            walkField(List.of(), "status", object.get("status"), values);
+        }
+        return values;
     }
 
     /** Reads a {@code fieldsV1} tree ({@code {"f:spec":{"f:replicas":{}}}}); what it cannot read it leaves out. */

@@ -33,8 +33,8 @@ final class ManagedFields {
     record Entry(String manager, String operation, String apiVersion, String time, String subresource,
             FieldSet fields) {
 
-        boolean isManager(String name, String anOperation) {
-            return manager.equals(name) && operation.equals(anOperation) && subresource == null;
+        boolean isManager(String name, String anOperation, String aSubresource) {
+            return manager.equals(name) && operation.equals(anOperation) && Objects.equals(subresource, aSubresource);
         }
 
         Entry withFields(FieldSet newFields) {
@@ -122,7 +122,7 @@ final class ManagedFields {
             Entry own = null;
             for (int i = 0; i < entries.size(); i++) {
                 Entry entry = entries.get(i);
-                if (entry.isManager(manager, UPDATE)) {
+                if (entry.isManager(manager, UPDATE, null)) {
                     own = entry;
                 } else {
                     entries.set(i, entry.withFields(entry.fields().minus(lost)));

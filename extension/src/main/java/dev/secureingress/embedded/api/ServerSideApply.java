@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * ports and Service ports on port and protocol); lists of custom resources are associative only where a built-in
  * field of the same name is (plus {@code listeners}), not by the CRD's {@code x-kubernetes-list-type}; an element
  * another manager still holds a field of is kept whole when the applier drops it; maps emptied by removals stay as
- * empty maps; {@code status} in an applied configuration is ignored (there is no apply to {@code /status}).
+ * empty maps. {@code status} in a configuration applied to the object is ignored; applied to the {@code status}
+ * subresource only {@code status} counts, recorded in an entry with {@code subresource: status}.
  */
 final class ServerSideApply {
 
@@ -88,18 +89,22 @@ final class ServerSideApply {
     }
 
     /**
-     * {@code live} with {@code applied} merged in by {@code manager}.
+     * {@code live} with {@code applied} merged in by {@code manager}; for {@code subresource} {@code status} only the
+     * configuration's status, else all of it but its status.
      *
      * @throws ConflictException when the configuration changes fields other managers hold and {@code force} is false
      */
-    static Map<String, Object> merged(Map<String, Object> live, Map<String, Object> applied, String manager,
-            String apiVersion, boolean force, Instant now) throws ConflictException {
-        Map<String, Object> configuration = withoutStatus(applied);
+    static Map<String, Object> merged(Map<String, Object> live, Map<String, Object> applied, String subresource,
+            String manager, String apiVersion, boolean force, Instant now) throws ConflictException {
+        boolean status = "status".equals(subresource);
+        Map<String, Object> configuration = status ? onlyStatus(applied) : withoutStatus(applied);
         List<ManagedFields.Entry> entries = ManagedFields.of(live);
-        ManagedFields.Entry previous = entries.stream().filter(entry -> entry.isManager(manager, ManagedFields.APPLY))
+        ManagedFields.Entry previous = entries.stream()
+                .filter(entry -> entry.isManager(manager, ManagedFields.APPLY, subresource))
                 .findFirst().orElse(null);
-        Map<List<String>, Object> appliedValues = FieldSet.valuesOf(configuration);
-        Map<List<String>, Object> liveValues = FieldSet.valuesOf(live);
+        Map<List<String>, Object> appliedValues = status ? FieldSet.statusValuesOf(configuration)
+                : FieldSet.valuesOf(configuration);
+        Map<List<String>, Object> liveValues = status ? FieldSet.statusValuesOf(live) : FieldSet.valuesOf(live);
 
         List<Conflict> conflicts = new ArrayList<>();
         for (ManagedFields.Entry entry : entries) {
@@ -138,7 +143,7 @@ final class ServerSideApply {
 
         List<ManagedFields.Entry> result = new ArrayList<>(others);
         ManagedFields.Entry applyEntry = new ManagedFields.Entry(manager, ManagedFields.APPLY, apiVersion,
-                ManagedFields.timestamp(now), null, applying);
+                ManagedFields.timestamp(now), subresource, applying);
         if (previous == null) {
             result.add(applyEntry);
         } else {
@@ -146,6 +151,14 @@ final class ServerSideApply {
         }
         ManagedFields.write(mergedObject, result);
         return mergedObject;
+    }
+
+    private static Map<String, Object> onlyStatus(Map<String, Object> applied) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        if (applied.get("status") != null) {
+            status.put("status", applied.get("status"));
+        }
+        return status;
     }
 
     private static Map<String, Object> withoutStatus(Map<String, Object> applied) {

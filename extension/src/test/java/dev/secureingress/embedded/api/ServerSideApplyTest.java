@@ -1,5 +1,7 @@
 package dev.secureingress.embedded.api;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -11,6 +13,8 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -117,6 +121,31 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void aStatusAppliedToTheStatusSubresourceIsMergedAndRecordedAsSuch() {
+        client.resource(new GatewayBuilder(gateway(listener("http", 80, "HTTP"))).editMetadata().withName("reported")
+                .endMetadata().build()).create();
+        Gateway reported = new GatewayBuilder().withNewMetadata().withName("reported").withNamespace("default")
+                .endMetadata().withNewStatus()
+                .addToConditions(condition("Accepted", "True"), condition("Programmed", "False"))
+                .endStatus().build();
+        PatchContext statusApply = new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
+                .withFieldManager("gateway-controller").build();
+
+        client.resource(reported).subresource("status").patch(statusApply, reported);
+        reported.getStatus().getConditions().remove(1);
+        Gateway live = client.resource(reported).subresource("status").patch(statusApply, reported);
+
+        assertThat(live.getStatus().getConditions()).extracting("type").containsExactly("Accepted");
+        assertThat(live.getSpec().getListeners()).extracting(Listener::getName).containsExactly("http");
+        assertThat(live.getMetadata().getManagedFields())
+                .filteredOn(entry -> "gateway-controller".equals(entry.getManager())).singleElement()
+                .satisfies(entry -> {
+                    assertThat(entry.getOperation()).isEqualTo("Apply");
+                    assertThat(entry.getSubresource()).isEqualTo("status");
+                });
+    }
+
+    @Test
     void anApplyWithoutFieldManagerIsRefusedAsARealServerRefusesIt() {
         MockResponse response = new ApiRequestDispatcher(Map.of("gitVersion", "v1.32.0")).dispatch(new RecordedRequest(
                 "HTTP/1.1", HttpMethod.PATCH, "/api/v1/namespaces/default/configmaps/c",
@@ -126,6 +155,11 @@ class ServerSideApplyTest {
         assertThat(response.code()).isEqualTo(422);
         assertThat(ApiRequestDispatcher.text(response.getBody())).contains(
                 "PatchOptions.meta.k8s.io \\\"\\\" is invalid: fieldManager: Required value: is required for apply patch");
+    }
+
+    private static Condition condition(String type, String status) {
+        return new ConditionBuilder().withType(type).withStatus(status).withReason(type).withMessage(type)
+                .withLastTransitionTime("2026-01-01T00:00:00Z").withObservedGeneration(1L).build();
     }
 
     private static ConfigMap configMap(String name, String value) {
