@@ -1,8 +1,10 @@
 package dev.secureingress.embedded;
 
+import dev.secureingress.cluster.BoundedWait;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,6 +106,33 @@ class KubectlOperatorCommandsTest {
                 .contains("no process to run a command in");
         assertThat(portForward.exitCode()).as(portForward.all()).isNotZero();
         assertThat(portForward.err()).contains("nothing needs forwarding").contains("its address " + podIp);
+    }
+
+    @Test
+    void aPodWhoseServiceAccountIsMissingIsRefusedUntilItExists() {
+        String pod = """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: lonely}
+                spec:
+                  serviceAccountName: missing
+                  containers: [{name: hello, image: docker.io/istio/examples-helloworld-v1:1.0}]
+                """;
+        var refused = kubectl.runWithInput(pod, "apply", "-f", "-");
+        assertThat(refused.exitCode()).as(refused.all()).isNotZero();
+        assertThat(refused.err()).contains("Error from server (Forbidden)").contains("pods \"lonely\" is forbidden: "
+                + "error looking up service account default/missing: serviceaccount \"missing\" not found");
+
+        succeeds(kubectl.runWithInput(HELLO_DEPLOYMENT.formatted("waiting", "waiting", "waiting")
+                .replace("      containers:", "      serviceAccountName: waiting\n      containers:"), "apply", "-f", "-"));
+        BoundedWait.<String>forState("a FailedCreate event of the ReplicaSet of deployment waiting")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(200))
+                .until(() -> kubectl.run("get", "events", "--field-selector", "reason=FailedCreate").out(),
+                        events -> events.contains("serviceaccount \"waiting\" not found"));
+        succeeds(kubectl.run("create", "serviceaccount", "waiting"), "serviceaccount/waiting created");
+
+        succeeds(kubectl.run("wait", "--for=condition=Available", "deployment/waiting", "--timeout=120s"),
+                "condition met");
     }
 
     private static void applyHelloDeployment(String name) {

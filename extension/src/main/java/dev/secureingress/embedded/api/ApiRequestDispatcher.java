@@ -269,6 +269,12 @@ final class ApiRequestDispatcher extends Dispatcher {
             }
         }
         toStoredForm(target, object, null);
+        if (isCore(target, "pods")) {
+            Optional<MockResponse> forbidden = DefaultServiceAccount.lookUpFor(object, target.namespace(), store);
+            if (forbidden.isPresent()) {
+                return forbidden.get();
+            }
+        }
         recordOwner.accept(object);
         if (ObjectFields.at(object, "metadata", "name") == null
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {

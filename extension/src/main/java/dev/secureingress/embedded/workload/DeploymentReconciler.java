@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -52,6 +54,8 @@ final class DeploymentReconciler {
     private final InformedObjects<Pod> pods;
     private final PodRuntime runtime;
     private final EventRecorder events;
+    /** The last reason a ReplicaSet's pod could not be created for, by the ReplicaSet's uid. */
+    private final Map<String, String> failedCreates = new ConcurrentHashMap<>();
 
     DeploymentReconciler(InformedObjects<Deployment> deployments, InformedObjects<ReplicaSet> replicaSets,
                          InformedObjects<Pod> pods, PodRuntime runtime, EventRecorder events) {
@@ -147,7 +151,19 @@ final class DeploymentReconciler {
         List<Pod> active = activePodsOf(rs, podsInNamespace);
         int wanted = Optional.ofNullable(rs.getSpec().getReplicas()).orElse(1);
         for (int i = active.size(); i < wanted; i++) {
-            Pod pod = pods.create(newPod(rs));
+            Pod pod;
+            try {
+                pod = pods.create(newPod(rs));
+            } catch (KubernetesClientException refused) {
+                // as the replicaset controller does: a Warning on the ReplicaSet (once per reason here, where a
+                // cluster counts repeats), then another try with back-off
+                String reason = refused.getStatus() != null ? refused.getStatus().getMessage() : refused.getMessage();
+                if (!reason.equals(failedCreates.put(rs.getMetadata().getUid(), reason))) {
+                    events.warning(EventSource.REPLICASET_CONTROLLER, rs, null, "FailedCreate", "Error creating: " + reason);
+                }
+                throw refused;
+            }
+            failedCreates.remove(rs.getMetadata().getUid());
             LOG.debug("Created pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             events.normal(EventSource.REPLICASET_CONTROLLER, rs, null, "SuccessfulCreate",
                     "Created pod: " + pod.getMetadata().getName());
