@@ -55,7 +55,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final WatchedStore store = new WatchedStore();
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ScaleSubresource scale = new ScaleSubresource(store);
-    private final ClusterIps clusterIps = new ClusterIps();
+    private final StoredForm storedForm = new StoredForm(new ClusterIps());
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     private final Clock clock = Clock.systemUTC();
@@ -216,7 +216,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
                 () -> new IllegalArgumentException("not a collection path: " + collectionPath));
         Map<String, Object> stored = parseObject(Serialization.asJson(object));
-        toStoredForm(target, stored, null);
+        storedForm.apply(target, stored, null);
         MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
                 jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(stored))));
         if (collectionPath.startsWith(CRD_COLLECTION)) {
@@ -261,15 +261,15 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (target.namespace() != null && !namespaceExists(target.namespace())) {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
-        if (isCore(target, "services")) {
+        if (target.is("", "services")) {
             Optional<ObjectValidation.Violation> taken = ClusterIps.takenOnCreate(object, this::clusterIpsInUse);
             if (taken.isPresent()) {
                 return ObjectValidation.invalid("Service", "Service", "",
                         String.valueOf(ObjectFields.at(object, "metadata", "name")), List.of(taken.get()));
             }
         }
-        toStoredForm(target, object, null);
-        if (isCore(target, "pods")) {
+        storedForm.apply(target, object, null);
+        if (target.is("", "pods")) {
             Optional<MockResponse> forbidden = DefaultServiceAccount.lookUpFor(object, target.namespace(), store);
             if (forbidden.isPresent()) {
                 return forbidden.get();
@@ -282,7 +282,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         }
         MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
                 request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
-        if (isCore(target, "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
+        if (target.is("", "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
             String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
             create("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
         }
@@ -367,7 +367,7 @@ final class ApiRequestDispatcher extends Dispatcher {
      */
     private MockResponse delete(ResourcePath target, RecordedRequest request) {
         MockResponse response = store.dispatch(request);
-        if (isCore(target, "namespaces") && target.name() != null && response.code() == HttpURLConnection.HTTP_OK) {
+        if (target.is("", "namespaces") && target.name() != null && response.code() == HttpURLConnection.HTTP_OK) {
             deleteObjectsIn(target.name());
         }
         return response;
@@ -476,7 +476,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            toStoredForm(target, patched, original);
+            storedForm.apply(target, patched, original);
             updatedBy(target, request, original).accept(patched);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(patched))));
@@ -572,7 +572,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (refused.isPresent()) {
             return refused.get();
         }
-        toStoredForm(target, object, current);
+        storedForm.apply(target, object, current);
         if (current != null) {
             updatedBy(target, request, current).accept(object);
         }
@@ -647,7 +647,7 @@ final class ApiRequestDispatcher extends Dispatcher {
             if (refused.isPresent()) {
                 return refused.get();
             }
-            toStoredForm(target, merged, live);
+            storedForm.apply(target, merged, live);
             written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(Serialization.asJson(merged))));
             if (status && written.code() == HttpURLConnection.HTTP_OK) {
@@ -673,70 +673,6 @@ final class ApiRequestDispatcher extends Dispatcher {
         metadata.put("resourceVersion", storedMetadata.get("resourceVersion"));
         return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath, jsonHeaders(),
                 new Buffer().writeUtf8(Serialization.asJson(merged))));
-    }
-
-    /**
-     * What a real API server changes before it stores an object: namespaces carry their name label, a
-     * Secret's {@code stringData} is folded into {@code data} (base64), never stored as such, Services have
-     * their cluster IP ({@link ClusterIps}), and Services, Deployments, ReplicaSets and Pods their
-     * {@link SpecDefaults}. {@code current} is the stored version an update replaces, or
-     * {@code null}.
-     */
-    private void toStoredForm(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
-        if (isCore(target, "namespaces")) {
-            labelNamespace(object);
-        } else if (isCore(target, "secrets")) {
-            foldStringData(object);
-        } else if (isCore(target, "services")) {
-            SpecDefaults.ofService(object);
-            clusterIps.assign(object, current);
-        } else if (isDeployments(target)) {
-            SpecDefaults.ofDeployment(object);
-            SpecDefaults.ofPodTemplate(object);
-        } else if (isReplicaSets(target)) {
-            SpecDefaults.ofPodTemplate(object);
-        } else if (isCore(target, "pods")) {
-            SpecDefaults.ofPod(object);
-        }
-    }
-
-    private static boolean isDeployments(ResourcePath target) {
-        return target.group().equals("apps") && target.plural().equals("deployments") && target.subresource() == null;
-    }
-
-    private static boolean isReplicaSets(ResourcePath target) {
-        return target.group().equals("apps") && target.plural().equals("replicasets") && target.subresource() == null;
-    }
-
-    private static boolean isCore(ResourcePath target, String plural) {
-        return target.group().isEmpty() && target.plural().equals(plural) && target.subresource() == null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void foldStringData(Map<String, Object> secret) {
-        if (!(secret.remove("stringData") instanceof Map<?, ?> stringData) || stringData.isEmpty()) {
-            return;
-        }
-        Map<String, Object> data = new LinkedHashMap<>();
-        if (secret.get("data") instanceof Map<?, ?> existing) {
-            data.putAll((Map<String, Object>) existing);
-        }
-        stringData.forEach((key, value) -> data.put(String.valueOf(key),
-                java.util.Base64.getEncoder().encodeToString(String.valueOf(value).getBytes(StandardCharsets.UTF_8))));
-        secret.put("data", data);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void labelNamespace(Map<String, Object> namespace) {
-        if (!(namespace.get("metadata") instanceof Map<?, ?> metadata) || metadata.get("name") == null) {
-            return;
-        }
-        Map<String, Object> labels = new LinkedHashMap<>();
-        if (metadata.get("labels") instanceof Map<?, ?> existing) {
-            labels.putAll((Map<String, Object>) existing);
-        }
-        labels.put(NAMESPACE_NAME_LABEL, metadata.get("name"));
-        ((Map<String, Object>) metadata).put("labels", labels);
     }
 
     @SuppressWarnings("unchecked")

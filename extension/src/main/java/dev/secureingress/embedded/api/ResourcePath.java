@@ -23,6 +23,11 @@ record ResourcePath(String group, String version, String namespace, String plura
                     + "(?:/namespaces/(?<namespace>[^/]+)(?=/))?"
                     + "/(?<plural>[^/]+)(?:/(?<name>[^/]+))?(?:/(?<subresource>[^/]+))?/?$");
 
+    /** True for the resource {@code plural} of {@code group} ({@code ""}: the core group) itself, not a subresource. */
+    boolean is(String group, String plural) {
+        return this.group.equals(group) && this.plural.equals(plural) && subresource == null;
+    }
+
     /** Parses a path (a query is ignored); empty when it names no resource. */
     static Optional<ResourcePath> parse(String path) {
         Matcher matcher = PATH.matcher(ApiRequestDispatcher.withoutQuery(path));
