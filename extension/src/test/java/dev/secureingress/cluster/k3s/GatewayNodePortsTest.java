@@ -1,15 +1,13 @@
 package dev.secureingress.cluster.k3s;
 
 import dev.secureingress.cluster.WaitTimeoutException;
-import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.api.ApiServerForClass;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,30 +18,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GatewayNodePortsTest {
 
-    private static EmbeddedApiServer api;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
 
     @Test
     void keepsANodePortServiceNextToIstiosGatewayService() {
         String namespace = namespace();
         istioService(namespace, "mygateway", 443, 80);
-        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31000, 4), Duration.ofSeconds(5));
+        GatewayNodePorts nodePorts = new GatewayNodePorts(api.client(), GatewayNodePorts.range(31000, 4), Duration.ofSeconds(5));
 
         int https = nodePorts.nodePortFor(namespace, "mygateway", 443);
 
         assertThat(https).isEqualTo(31000);
-        Service own = client.services().inNamespace(namespace).withName("mygateway-node-ports").get();
+        Service own = api.client().services().inNamespace(namespace).withName("mygateway-node-ports").get();
         assertThat(own.getSpec().getType()).isEqualTo("NodePort");
         assertThat(own.getSpec().getSelector()).containsEntry("gateway.networking.k8s.io/gateway-name", "mygateway");
         assertThat(own.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "secure-ingress");
@@ -54,20 +41,20 @@ class GatewayNodePortsTest {
 
         assertThat(nodePorts.nodePortFor(namespace, "mygateway", 443)).as("same listener, same node port").isEqualTo(31000);
         assertThat(nodePorts.nodePortFor(namespace, "mygateway", 80)).isEqualTo(31001);
-        assertThat(client.services().inNamespace(namespace).withName("mygateway-node-ports").get().getSpec().getPorts())
+        assertThat(api.client().services().inNamespace(namespace).withName("mygateway-node-ports").get().getSpec().getPorts())
                 .extracting(ServicePort::getPort).containsExactly(443, 80);
-        Service istio = client.services().inNamespace(namespace).withName("mygateway-istio").get();
+        Service istio = api.client().services().inNamespace(namespace).withName("mygateway-istio").get();
         assertThat(istio.getSpec().getType()).as("Istio's own Service is left alone").isEqualTo("ClusterIP");
     }
 
     @Test
     void theNodePortServiceBelongsToTheGatewayAndIsReplacedWhenTheGatewayIsNew() {
         String namespace = namespace();
-        client.resource(istioService(namespace, "owned", "uid-1", 443)).create();
-        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31300, 2), Duration.ofSeconds(5));
+        api.client().resource(istioService(namespace, "owned", "uid-1", 443)).create();
+        GatewayNodePorts nodePorts = new GatewayNodePorts(api.client(), GatewayNodePorts.range(31300, 2), Duration.ofSeconds(5));
 
         assertThat(nodePorts.nodePortFor(namespace, "owned", 443)).isEqualTo(31300);
-        Service own = client.services().inNamespace(namespace).withName("owned-node-ports").get();
+        Service own = api.client().services().inNamespace(namespace).withName("owned-node-ports").get();
         assertThat(own.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
             assertThat(owner.getKind()).isEqualTo("Gateway");
             assertThat(owner.getName()).isEqualTo("owned");
@@ -75,10 +62,10 @@ class GatewayNodePortsTest {
         });
 
         // the Gateway was deleted and created again; a cluster without garbage collection kept the old Service
-        client.services().inNamespace(namespace).withName("owned-istio").delete();
-        client.resource(istioService(namespace, "owned", "uid-2", 443, 80)).create();
+        api.client().services().inNamespace(namespace).withName("owned-istio").delete();
+        api.client().resource(istioService(namespace, "owned", "uid-2", 443, 80)).create();
         assertThat(nodePorts.nodePortFor(namespace, "owned", 80)).as("the old Service's node port is free again").isEqualTo(31300);
-        Service replaced = client.services().inNamespace(namespace).withName("owned-node-ports").get();
+        Service replaced = api.client().services().inNamespace(namespace).withName("owned-node-ports").get();
         assertThat(replaced.getMetadata().getOwnerReferences()).extracting(o -> o.getUid()).containsExactly("uid-2");
         assertThat(replaced.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(80);
     }
@@ -88,7 +75,7 @@ class GatewayNodePortsTest {
         String namespace = namespace();
         istioService(namespace, "first", 443);
         istioService(namespace, "second", 443);
-        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31100, 1), Duration.ofSeconds(5));
+        GatewayNodePorts nodePorts = new GatewayNodePorts(api.client(), GatewayNodePorts.range(31100, 1), Duration.ofSeconds(5));
         assertThat(nodePorts.nodePortFor(namespace, "first", 443)).isEqualTo(31100);
 
         assertThatThrownBy(() -> nodePorts.nodePortFor(namespace, "second", 443))
@@ -102,7 +89,7 @@ class GatewayNodePortsTest {
     void namesTheMissingListenerPortAndTheMissingIstioService() {
         String namespace = namespace();
         istioService(namespace, "web", 443);
-        GatewayNodePorts nodePorts = new GatewayNodePorts(client, GatewayNodePorts.range(31200, 2), Duration.ofSeconds(1));
+        GatewayNodePorts nodePorts = new GatewayNodePorts(api.client(), GatewayNodePorts.range(31200, 2), Duration.ofSeconds(1));
 
         assertThatThrownBy(() -> nodePorts.nodePortFor(namespace, "web", 8443))
                 .hasMessageContaining("Service " + namespace + "/web-istio has no port 8443 (ports: [443])");
@@ -121,14 +108,14 @@ class GatewayNodePortsTest {
 
     private static String namespace() {
         String name = "np-" + UUID.randomUUID().toString().substring(0, 8);
-        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+        api.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
                 .withNewMetadata().withName(name).endMetadata().build()).create();
         return name;
     }
 
     /** The Service Istio creates for a Gateway: listener ports, target ports 8000 above them. */
     private static void istioService(String namespace, String gateway, int... listenerPorts) {
-        client.resource(istioService(namespace, gateway, null, listenerPorts)).create();
+        api.client().resource(istioService(namespace, gateway, null, listenerPorts)).create();
     }
 
     /** ... owned by Gateway {@code gateway} with uid {@code gatewayUid} (unless null), as Istio does. */

@@ -29,9 +29,8 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,61 +47,50 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedApiServerTest {
 
-    private static EmbeddedApiServer api;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
 
     @Test
     void listsFilterByAnyFieldLikeKubectlDescribeAsksForEvents() {
         String pod = "pod-" + UUID.randomUUID().toString().substring(0, 8);
         for (String involved : List.of(pod, pod + "-other")) {
-            client.v1().events().inNamespace("default").resource(new EventBuilder()
+            api.client().v1().events().inNamespace("default").resource(new EventBuilder()
                     .withNewMetadata().withName(involved + ".event").endMetadata()
                     .withNewInvolvedObject().withKind("Pod").withName(involved).withNamespace("default").endInvolvedObject()
                     .withReason("Failed").withType("Warning").build()).create();
         }
-        assertThat(client.v1().events().inNamespace("default")
+        assertThat(api.client().v1().events().inNamespace("default")
                 .withField("involvedObject.name", pod).withField("involvedObject.kind", "Pod").list().getItems())
                 .extracting(event -> event.getMetadata().getName()).containsExactly(pod + ".event");
-        assertThat(client.v1().events().inNamespace("default").withoutField("involvedObject.name", pod).list().getItems())
+        assertThat(api.client().v1().events().inNamespace("default").withoutField("involvedObject.name", pod).list().getItems())
                 .extracting(event -> event.getMetadata().getName()).contains(pod + "-other.event")
                 .doesNotContain(pod + ".event");
     }
 
     @Test
     void generateNameAppendsFiveCharactersOfTheRealServersAlphabet() {
-        ConfigMap first = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        ConfigMap first = api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withGenerateName("generated-").endMetadata().build()).create();
-        ConfigMap second = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        ConfigMap second = api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withGenerateName("generated-").endMetadata().build()).create();
 
         assertThat(List.of(first, second)).extracting(configMap -> configMap.getMetadata().getName())
                 .allSatisfy(name -> assertThat(name).matches("generated-[bcdfghjklmnpqrstvwxz2456789]{5}"))
                 .doesNotHaveDuplicates();
-        assertThat(client.configMaps().inNamespace("default").withName(first.getMetadata().getName()).get()).isNotNull();
+        assertThat(api.client().configMaps().inNamespace("default").withName(first.getMetadata().getName()).get()).isNotNull();
     }
 
     @Test
     void theKubernetesServiceNamesThisServersPortAndItsAddressIsNeverHandedOut() {
-        int port = java.net.URI.create(api.url()).getPort();
+        int port = java.net.URI.create(api.server().url()).getPort();
 
-        Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+        Service kubernetes = api.client().services().inNamespace("default").withName("kubernetes").get();
         assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.96.0.1");
         assertThat(kubernetes.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(port);
-        assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
+        assertThat(api.client().endpoints().inNamespace("default").withName("kubernetes").get().getSubsets().get(0)
                 .getPorts().get(0).getPort()).isEqualTo(port);
         Service taken = service("taken-" + UUID.randomUUID().toString().substring(0, 8), "10.96.0.1");
-        assertThatThrownBy(() -> client.resource(taken).create())
+        assertThatThrownBy(() -> api.client().resource(taken).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, refused -> {
                     assertThat(refused.getCode()).isEqualTo(422);
                     assertThat(refused.getStatus().getMessage()).isEqualTo("Service \"" + taken.getMetadata().getName()
@@ -113,38 +101,38 @@ class EmbeddedApiServerTest {
 
     @Test
     void holdsOneReadyNodeOfItsOwnVersion() {
-        Node node = client.nodes().withName(EmbeddedApiServer.NODE_NAME).get();
+        Node node = api.client().nodes().withName(EmbeddedApiServer.NODE_NAME).get();
 
-        assertThat(client.nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+        assertThat(api.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
                 .containsExactly(EmbeddedApiServer.NODE_NAME);
         assertThat(node.getStatus().getConditions()).anySatisfy(condition -> {
             assertThat(condition.getType()).isEqualTo("Ready");
             assertThat(condition.getStatus()).isEqualTo("True");
         });
-        assertThat(node.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo(client.getKubernetesVersion().getGitVersion());
+        assertThat(node.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo(api.client().getKubernetesVersion().getGitVersion());
     }
 
     @Test
     void servesHttpsAndVerifiesItsCertificate() {
-        assertThat(api.url()).startsWith("https://");
-        assertThat(client.getKubernetesVersion().getMajor()).isEqualTo("1");
+        assertThat(api.server().url()).startsWith("https://");
+        assertThat(api.client().getKubernetesVersion().getMajor()).isEqualTo("1");
     }
 
     @Test
     void theInProcessClientsSeeTheSameObjectsAsTheNetworkClient() {
         String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(name).endMetadata().addToData("seen", "over https").build()).create();
 
-        KubernetesClient inProcess = api.inProcessClient();
+        KubernetesClient inProcess = api.server().inProcessClient();
         assertThat(inProcess.configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("seen", "over https");
         inProcess.configMaps().inNamespace("default").withName(name)
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("written", "in process").build());
-        assertThat(client.configMaps().inNamespace("default").withName(name).get().getData())
+        assertThat(api.client().configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("written", "in process");
 
-        KubernetesClient another = api.inProcessClient();
+        KubernetesClient another = api.server().inProcessClient();
         assertThat(another).as("each controller gets a client of its own").isNotSameAs(inProcess);
         assertThat(another.configMaps().inNamespace("default").withName(name).get().getData())
                 .containsEntry("seen", "over https");
@@ -167,7 +155,7 @@ class EmbeddedApiServerTest {
             assertThat(secondClient.apiextensions().v1().customResourceDefinitions().list().getItems())
                     .allSatisfy(crd -> assertThat(Long.parseLong(crd.getMetadata().getResourceVersion()))
                             .as("seeded before the new object").isLessThan(newest));
-            assertThat(client.configMaps().inNamespace("default").withName(name).get())
+            assertThat(api.client().configMaps().inNamespace("default").withName(name).get())
                     .as("another server's object").isNull();
         }
     }
@@ -177,9 +165,9 @@ class EmbeddedApiServerTest {
         Instant beforeStart = Instant.now().truncatedTo(ChronoUnit.SECONDS); // timestamps are in whole seconds
         try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
             KubernetesClient secondClient = second.inProcessClient();
-            List<ObjectMeta> first = List.of(client.namespaces().withName("default").get().getMetadata(),
-                    client.resources(GatewayClass.class).withName("istio").get().getMetadata(),
-                    client.apiextensions().v1().customResourceDefinitions()
+            List<ObjectMeta> first = List.of(api.client().namespaces().withName("default").get().getMetadata(),
+                    api.client().resources(GatewayClass.class).withName("istio").get().getMetadata(),
+                    api.client().apiextensions().v1().customResourceDefinitions()
                             .withName("gateways.gateway.networking.k8s.io").get().getMetadata());
             List<ObjectMeta> own = List.of(secondClient.namespaces().withName("default").get().getMetadata(),
                     secondClient.resources(GatewayClass.class).withName("istio").get().getMetadata(),
@@ -198,8 +186,8 @@ class EmbeddedApiServerTest {
     @Test
     void secondServerInTheJvmHasItsOwnPortAndTheSameTrustedCa() {
         try (EmbeddedApiServer second = EmbeddedApiServer.start()) {
-            assertThat(second.url()).isNotEqualTo(api.url());
-            assertThat(second.caCertificatePem()).isEqualTo(api.caCertificatePem());
+            assertThat(second.url()).isNotEqualTo(api.server().url());
+            assertThat(second.caCertificatePem()).isEqualTo(api.server().caCertificatePem());
             assertThat(second.client().namespaces().withName("default").get()).isNotNull();
         }
     }
@@ -207,15 +195,15 @@ class EmbeddedApiServerTest {
     @Test
     void aStaleUpdateIsAConflictThatNamesTheObject() {
         String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
-        ConfigMap created = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        ConfigMap created = api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(name).endMetadata().addToData("v", "1").build()).create();
-        client.configMaps().inNamespace("default").withName(name).edit(cm -> {
+        api.client().configMaps().inNamespace("default").withName(name).edit(cm -> {
             cm.getData().put("v", "2");
             return cm;
         });
 
         created.getData().put("v", "stale");
-        assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(created).update())
+        assertThatThrownBy(() -> api.client().configMaps().inNamespace("default").resource(created).update())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
                     assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
@@ -227,14 +215,14 @@ class EmbeddedApiServerTest {
     @Test
     void mergePatchesApplyToTheLatestVersionWhileAControllerWritesTheObject() throws Exception {
         String name = "cm-" + UUID.randomUUID().toString().substring(0, 8);
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(name).endMetadata().addToData("writes", "0").build()).create();
         AtomicBoolean patching = new AtomicBoolean(true);
         Thread controller = new Thread(() -> {
             for (int write = 1; patching.get(); write++) {
                 String value = String.valueOf(write);
                 try {
-                    client.configMaps().inNamespace("default").withName(name).edit(cm -> {
+                    api.client().configMaps().inNamespace("default").withName(name).edit(cm -> {
                         cm.getData().put("writes", value);
                         return cm;
                     });
@@ -246,21 +234,21 @@ class EmbeddedApiServerTest {
         controller.start();
         try {
             for (int i = 0; i < 40; i++) {
-                client.configMaps().inNamespace("default").withName(name).patch(
+                api.client().configMaps().inNamespace("default").withName(name).patch(
                         PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"data\":{\"key-" + i + "\":\"v\"}}");
             }
         } finally {
             patching.set(false);
             controller.join(10_000);
         }
-        assertThat(client.configMaps().inNamespace("default").withName(name).get().getData())
+        assertThat(api.client().configMaps().inNamespace("default").withName(name).get().getData())
                 .containsKeys("key-0", "key-20", "key-39").hasSize(41);
     }
 
     @Test
     void initialNamespacesCarryTheirNameLabel() {
         for (String name : EmbeddedApiServer.INITIAL_NAMESPACES) {
-            Namespace namespace = client.namespaces().withName(name).get();
+            Namespace namespace = api.client().namespaces().withName(name).get();
             assertThat(namespace).as(name).isNotNull();
             assertThat(namespace.getMetadata().getLabels()).containsEntry("kubernetes.io/metadata.name", name);
         }
@@ -270,18 +258,18 @@ class EmbeddedApiServerTest {
     void everyNamespaceHoldsTheDefaultServiceAccountAsOnACluster() {
         assertThat(EmbeddedApiServer.INITIAL_NAMESPACES).contains("kube-public", "kube-node-lease");
         for (String name : EmbeddedApiServer.INITIAL_NAMESPACES) {
-            assertThat(client.serviceAccounts().inNamespace(name).withName("default").get()).as(name).isNotNull();
+            assertThat(api.client().serviceAccounts().inNamespace(name).withName("default").get()).as(name).isNotNull();
         }
         String created = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(created).endMetadata().build()).create();
+        api.client().resource(new NamespaceBuilder().withNewMetadata().withName(created).endMetadata().build()).create();
 
-        assertThat(client.serviceAccounts().inNamespace(created).list().getItems())
+        assertThat(api.client().serviceAccounts().inNamespace(created).list().getItems())
                 .extracting(account -> account.getMetadata().getName()).containsExactly("default");
     }
 
     @Test
     void podsAndPodTemplatesGetTheDefaultsARealServerWrites() {
-        Pod pod = client.resource(new PodBuilder().withNewMetadata().withName("defaulted-" + UUID.randomUUID()
+        Pod pod = api.client().resource(new PodBuilder().withNewMetadata().withName("defaulted-" + UUID.randomUUID()
                         .toString().substring(0, 8)).withNamespace("default").endMetadata()
                 .withNewSpec()
                 .addNewContainer().withName("latest").withImage("mccutchen/go-httpbin").addNewPort()
@@ -289,7 +277,7 @@ class EmbeddedApiServerTest {
                 .addNewContainer().withName("pinned").withImage("registry.example.com:5000/app:1.2")
                 .withImagePullPolicy("Never").endContainer()
                 .endSpec().build()).create();
-        Deployment deployment = client.resource(new DeploymentBuilder().withNewMetadata()
+        Deployment deployment = api.client().resource(new DeploymentBuilder().withNewMetadata()
                 .withName("defaulted-" + UUID.randomUUID().toString().substring(0, 8)).withNamespace("default")
                 .endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "d").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "d").endMetadata().withNewSpec()
@@ -315,9 +303,9 @@ class EmbeddedApiServerTest {
     @Test
     void newNamespacesGetTheNameLabel() {
         String name = "ns-" + UUID.randomUUID().toString().substring(0, 8);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("team", "a").endMetadata()
+        api.client().resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("team", "a").endMetadata()
                 .build()).create();
-        Namespace created = client.namespaces().withName(name).get();
+        Namespace created = api.client().namespaces().withName(name).get();
         assertThat(created.getMetadata().getLabels())
                 .containsEntry("kubernetes.io/metadata.name", name)
                 .containsEntry("team", "a");
@@ -325,21 +313,21 @@ class EmbeddedApiServerTest {
 
     @Test
     void gatewayApiCrdsAndTheIstioClassExist() {
-        CustomResourceDefinition gateways = client.apiextensions().v1().customResourceDefinitions()
+        CustomResourceDefinition gateways = api.client().apiextensions().v1().customResourceDefinitions()
                 .withName("gateways.gateway.networking.k8s.io").get();
         assertThat(gateways).isNotNull();
         assertThat(gateways.getSpec().getScope()).isEqualTo("Namespaced");
         assertThat(gateways.getSpec().getNames().getShortNames()).containsExactly("gtw");
-        assertThat(client.apiextensions().v1().customResourceDefinitions()
+        assertThat(api.client().apiextensions().v1().customResourceDefinitions()
                 .withName("gatewayclasses.gateway.networking.k8s.io").get().getSpec().getScope()).isEqualTo("Cluster");
 
-        GatewayClass istio = client.resources(GatewayClass.class).withName("istio").get();
+        GatewayClass istio = api.client().resources(GatewayClass.class).withName("istio").get();
         assertThat(istio.getSpec().getControllerName()).isEqualTo("istio.io/gateway-controller");
     }
 
     @Test
     void gatewayStatusIsASubresource() {
-        Gateway gateway = client.resource(new GatewayBuilder()
+        Gateway gateway = api.client().resource(new GatewayBuilder()
                 .withNewMetadata().withName("gw-" + UUID.randomUUID().toString().substring(0, 8))
                 .withNamespace("istio-system").endMetadata()
                 .withNewSpec().withGatewayClassName("istio").addNewListener().withName("https").withPort(443)
@@ -352,9 +340,9 @@ class EmbeddedApiServerTest {
                 .withConditions(new ConditionBuilder().withType("Programmed").withStatus("True").withReason("Programmed")
                         .withMessage("ok").withLastTransitionTime("2026-01-01T00:00:00Z").build())
                 .endStatus().build();
-        client.resource(withStatus).updateStatus();
+        api.client().resource(withStatus).updateStatus();
 
-        Gateway stored = client.resource(gateway).get();
+        Gateway stored = api.client().resource(gateway).get();
         assertThat(stored.getStatus().getConditions()).extracting("type").containsExactly("Programmed");
         assertThat(stored.getSpec().getListeners().get(0).getPort())
                 .as("a status update leaves the spec alone").isEqualTo(443);
@@ -364,7 +352,7 @@ class EmbeddedApiServerTest {
     void informersSeeGatewaysComeAndGo() throws Exception {
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         String name = "watched-" + UUID.randomUUID().toString().substring(0, 8);
-        SharedIndexInformer<Gateway> informer = client.resources(Gateway.class).inNamespace("default")
+        SharedIndexInformer<Gateway> informer = api.client().resources(Gateway.class).inNamespace("default")
                 .inform(new ResourceEventHandler<>() {
                     @Override
                     public void onAdd(Gateway obj) {
@@ -381,11 +369,11 @@ class EmbeddedApiServerTest {
                     }
                 });
         try {
-            Gateway gateway = client.resource(new GatewayBuilder()
+            Gateway gateway = api.client().resource(new GatewayBuilder()
                     .withNewMetadata().withName(name).withNamespace("default").endMetadata()
                     .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("add " + name);
-            client.resource(gateway).delete();
+            api.client().resource(gateway).delete();
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("delete " + name);
         } finally {
             informer.close();
@@ -396,7 +384,7 @@ class EmbeddedApiServerTest {
     void createdObjectsHaveRandomUidsThatTheAnswerTheStoreAndTheWatchesAgreeOn() throws Exception {
         String prefix = "uid-" + UUID.randomUUID().toString().substring(0, 8);
         BlockingQueue<String> watchedUids = new LinkedBlockingQueue<>();
-        try (Watch watch = client.configMaps().inNamespace("default").watch(new Watcher<>() {
+        try (Watch watch = api.client().configMaps().inNamespace("default").watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, ConfigMap configMap) {
                 if (action == Action.ADDED && configMap.getMetadata().getName().startsWith(prefix)) {
@@ -410,13 +398,13 @@ class EmbeddedApiServerTest {
         })) {
             List<String> uids = new ArrayList<>();
             for (String name : List.of(prefix + "-a", prefix + "-b")) {
-                uids.add(client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                uids.add(api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                         .withNewMetadata().withName(name).endMetadata().build()).create().getMetadata().getUid());
             }
 
             assertThat(uids).allSatisfy(uid -> assertThat(UUID.fromString(uid).version())
                     .as("a random (version 4) UUID, not a numbered one: " + uid).isEqualTo(4));
-            assertThat(client.configMaps().inNamespace("default").withName(prefix + "-a").get().getMetadata().getUid())
+            assertThat(api.client().configMaps().inNamespace("default").withName(prefix + "-a").get().getMetadata().getUid())
                     .isEqualTo(uids.get(0));
             assertThat(List.of(watchedUids.poll(30, TimeUnit.SECONDS), watchedUids.poll(30, TimeUnit.SECONDS)))
                     .isEqualTo(uids);
@@ -426,17 +414,17 @@ class EmbeddedApiServerTest {
     @Test
     void servicesGetAClusterIpOfTheServiceRangeThatUpdatesKeep() {
         String name = "addressed-" + UUID.randomUUID().toString().substring(0, 8);
-        Service created = client.services().inNamespace("default").resource(service(name, null)).create();
+        Service created = api.client().services().inNamespace("default").resource(service(name, null)).create();
         String clusterIp = created.getSpec().getClusterIP();
 
         assertThat(clusterIp).matches("10\\.(9[6-9]|10[0-9]|11[01])\\.[0-9]+\\.[0-9]+");
         assertThat(created.getSpec().getClusterIPs()).containsExactly(clusterIp);
-        assertThat(client.services().inNamespace("default").resource(service(name + "-other", null)).create()
+        assertThat(api.client().services().inNamespace("default").resource(service(name + "-other", null)).create()
                 .getSpec().getClusterIP()).isNotEqualTo(clusterIp);
         Service replaced = service(name, null); // as a controller writes it: the spec it wants, no cluster IP
         replaced.getMetadata().setResourceVersion(created.getMetadata().getResourceVersion());
-        assertThat(client.resource(replaced).update().getSpec().getClusterIP()).isEqualTo(clusterIp);
-        assertThat(client.services().inNamespace("default").withName(name).edit(
+        assertThat(api.client().resource(replaced).update().getSpec().getClusterIP()).isEqualTo(clusterIp);
+        assertThat(api.client().services().inNamespace("default").withName(name).edit(
                 service -> new ServiceBuilder(service).editSpec().addToSelector("tier", "web").endSpec().build())
                 .getSpec().getClusterIPs()).containsExactly(clusterIp);
     }
@@ -444,16 +432,16 @@ class EmbeddedApiServerTest {
     @Test
     void changingTheClusterIpOfAServiceIsRefusedAsInvalidByUpdatesAndEveryKindOfPatch() {
         String name = "readdressed-" + UUID.randomUUID().toString().substring(0, 8);
-        Service created = client.services().inNamespace("default").resource(service(name, null)).create();
+        Service created = api.client().services().inNamespace("default").resource(service(name, null)).create();
         String clusterIp = created.getSpec().getClusterIP();
         String other = clusterIp.endsWith(".7") ? "10.96.7.8" : "10.96.7.7";
         Service readdressed = new ServiceBuilder(created).editSpec().withClusterIP(other).endSpec().build();
-        var stored = client.services().inNamespace("default").withName(name);
+        var stored = api.client().services().inNamespace("default").withName(name);
         String json = "[{\"op\":\"replace\",\"path\":\"/spec/clusterIP\",\"value\":\"" + other + "\"},"
                 + "{\"op\":\"replace\",\"path\":\"/spec/clusterIPs\",\"value\":[\"" + other + "\"]}]";
 
         for (ThrowingCallable change : List.<ThrowingCallable>of(
-                () -> client.resource(readdressed).update(),
+                () -> api.client().resource(readdressed).update(),
                 () -> stored.patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
                         "{\"spec\":{\"clusterIP\":\"" + other + "\"}}"),
                 () -> stored.patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -471,7 +459,7 @@ class EmbeddedApiServerTest {
             });
         }
         assertThat(stored.get().getSpec().getClusterIPs()).containsExactly(clusterIp);
-        assertThat(client.resource(new ServiceBuilder(stored.get()).editSpec().withClusterIP(clusterIp)
+        assertThat(api.client().resource(new ServiceBuilder(stored.get()).editSpec().withClusterIP(clusterIp)
                 .addToSelector("tier", "web").endSpec().build()).update().getSpec().getSelector())
                 .containsEntry("tier", "web");
     }
@@ -479,8 +467,8 @@ class EmbeddedApiServerTest {
     @Test
     void headlessServicesStayHeadlessAndExternalNamesGetNoClusterIp() {
         String name = "unaddressed-" + UUID.randomUUID().toString().substring(0, 8);
-        Service headless = client.resource(service(name + "-headless", "None")).create();
-        Service external = client.resource(new ServiceBuilder(service(name + "-external", null))
+        Service headless = api.client().resource(service(name + "-headless", "None")).create();
+        Service external = api.client().resource(new ServiceBuilder(service(name + "-external", null))
                 .editSpec().withType("ExternalName").withExternalName("example.com").endSpec().build()).create();
 
         assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
@@ -497,14 +485,14 @@ class EmbeddedApiServerTest {
     @Test
     void aWatchFromAResourceVersionBeginsAfterIt() throws Exception {
         String prefix = "watched-from-" + UUID.randomUUID().toString().substring(0, 8);
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(prefix + "-listed").endMetadata().build()).create();
-        String listed = client.configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        String listed = api.client().configMaps().inNamespace("default").list().getMetadata().getResourceVersion();
+        api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(prefix + "-later").endMetadata().build()).create();
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
-        try (Watch watch = client.configMaps().inNamespace("default")
+        try (Watch watch = api.client().configMaps().inNamespace("default")
                 .watch(new ListOptionsBuilder().withResourceVersion(listed).build(), new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, ConfigMap configMap) {
@@ -517,7 +505,7 @@ class EmbeddedApiServerTest {
                     public void onClose(WatcherException cause) {
                     }
                 })) {
-            client.configMaps().inNamespace("default").withName(prefix + "-listed").delete();
+            api.client().configMaps().inNamespace("default").withName(prefix + "-listed").delete();
 
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("ADDED " + prefix + "-later");
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("DELETED " + prefix + "-listed");
@@ -527,27 +515,27 @@ class EmbeddedApiServerTest {
     @Test
     void deletingANamespaceDeletesWhatItHeld() {
         String namespace = "deleted-" + UUID.randomUUID().toString().substring(0, 8);
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
-        client.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+        api.client().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        api.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("settings").endMetadata().build()).create();
-        client.resource(new GatewayBuilder().withNewMetadata().withName("gateway").withNamespace(namespace).endMetadata()
+        api.client().resource(new GatewayBuilder().withNewMetadata().withName("gateway").withNamespace(namespace).endMetadata()
                 .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
 
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+        api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(namespace).endMetadata().build()).create();
 
-        client.namespaces().withName(namespace).delete();
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        api.client().namespaces().withName(namespace).delete();
+        api.client().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
 
-        assertThat(client.configMaps().inNamespace(namespace).list().getItems()).isEmpty();
-        assertThat(client.resources(Gateway.class).inNamespace(namespace).list().getItems()).isEmpty();
-        assertThat(client.configMaps().inNamespace("default").withName(namespace).get())
+        assertThat(api.client().configMaps().inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(api.client().resources(Gateway.class).inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(api.client().configMaps().inNamespace("default").withName(namespace).get())
                 .as("other namespaces keep theirs").isNotNull();
     }
 
     @Test
     void listsGatewayClassesClusterWide() {
-        List<GatewayClass> classes = client.resources(GatewayClass.class).list().getItems();
+        List<GatewayClass> classes = api.client().resources(GatewayClass.class).list().getItems();
         assertThat(classes).extracting(c -> c.getMetadata().getName()).contains("istio");
     }
 }

@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Listener;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -20,9 +19,8 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -33,19 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Server-side apply through fabric8's {@code serverSideApply()}, and the answers to malformed apply requests. */
 class ServerSideApplyTest {
 
-    private static EmbeddedApiServer api;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
-    }
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
 
     private static Deployment deployment(String name, Map<String, String> labels, int replicas) {
         return new DeploymentBuilder()
@@ -60,7 +47,7 @@ class ServerSideApplyTest {
 
     @Test
     void aDeploymentIsCreatedAndThenMergedWithWhatOtherManagersApplied() {
-        Deployment created = client.resource(deployment("applied", Map.of("app", "applied", "tier", "web"), 1))
+        Deployment created = api.client().resource(deployment("applied", Map.of("app", "applied", "tier", "web"), 1))
                 .serverSideApply();
 
         assertThat(created.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager,
@@ -72,8 +59,8 @@ class ServerSideApplyTest {
 
         Deployment other = new DeploymentBuilder().withNewMetadata().withName("applied").withNamespace("default")
                 .addToLabels("owner", "team-b").endMetadata().build();
-        client.resource(other).fieldManager("team-b").serverSideApply();
-        Deployment reapplied = client.resource(deployment("applied", Map.of("app", "applied"), 3)).serverSideApply();
+        api.client().resource(other).fieldManager("team-b").serverSideApply();
+        Deployment reapplied = api.client().resource(deployment("applied", Map.of("app", "applied"), 3)).serverSideApply();
 
         assertThat(reapplied.getMetadata().getLabels()).containsOnly(Map.entry("app", "applied"),
                 Map.entry("owner", "team-b"));
@@ -84,23 +71,23 @@ class ServerSideApplyTest {
 
     @Test
     void gatewayListenersMergeByName() {
-        client.resource(gateway(listener("http", 80, "HTTP"))).fieldManager("team-a").serverSideApply();
-        client.resource(gateway(listener("https", 443, "HTTPS"))).fieldManager("team-b").serverSideApply();
+        api.client().resource(gateway(listener("http", 80, "HTTP"))).fieldManager("team-a").serverSideApply();
+        api.client().resource(gateway(listener("https", 443, "HTTPS"))).fieldManager("team-b").serverSideApply();
 
-        Gateway both = client.resources(Gateway.class).inNamespace("default").withName("shared").get();
+        Gateway both = api.client().resources(Gateway.class).inNamespace("default").withName("shared").get();
         assertThat(both.getSpec().getListeners()).extracting(Listener::getName).containsExactly("http", "https");
 
-        client.resource(gateway()).fieldManager("team-a").serverSideApply();
-        Gateway left = client.resources(Gateway.class).inNamespace("default").withName("shared").get();
+        api.client().resource(gateway()).fieldManager("team-a").serverSideApply();
+        Gateway left = api.client().resources(Gateway.class).inNamespace("default").withName("shared").get();
         assertThat(left.getSpec().getListeners()).extracting(Listener::getName).containsExactly("https");
         assertThat(left.getSpec().getGatewayClassName()).isEqualTo("istio"); // team-b applied it as well
     }
 
     @Test
     void aChangedFieldOfAnotherManagerConflictsUntilForced() {
-        client.resource(configMap("contested", "one")).create();
+        api.client().resource(configMap("contested", "one")).create();
 
-        assertThatThrownBy(() -> client.resource(configMap("contested", "two")).fieldManager("applier")
+        assertThatThrownBy(() -> api.client().resource(configMap("contested", "two")).fieldManager("applier")
                 .serverSideApply())
                 .isInstanceOfSatisfying(KubernetesClientException.class, conflict -> {
                     assertThat(conflict.getCode()).isEqualTo(409);
@@ -109,10 +96,10 @@ class ServerSideApplyTest {
                     assertThat(conflict.getStatus().getDetails().getCauses()).singleElement()
                             .satisfies(cause -> assertThat(cause.getField()).isEqualTo(".data.key"));
                 });
-        assertThat(client.configMaps().inNamespace("default").withName("contested").get().getData())
+        assertThat(api.client().configMaps().inNamespace("default").withName("contested").get().getData())
                 .containsEntry("key", "one");
 
-        ConfigMap forced = client.resource(configMap("contested", "two")).fieldManager("applier").forceConflicts()
+        ConfigMap forced = api.client().resource(configMap("contested", "two")).fieldManager("applier").forceConflicts()
                 .serverSideApply();
 
         assertThat(forced.getData()).containsEntry("key", "two");
@@ -122,7 +109,7 @@ class ServerSideApplyTest {
 
     @Test
     void aStatusAppliedToTheStatusSubresourceIsMergedAndRecordedAsSuch() {
-        client.resource(new GatewayBuilder(gateway(listener("http", 80, "HTTP"))).editMetadata().withName("reported")
+        api.client().resource(new GatewayBuilder(gateway(listener("http", 80, "HTTP"))).editMetadata().withName("reported")
                 .endMetadata().build()).create();
         Gateway reported = new GatewayBuilder().withNewMetadata().withName("reported").withNamespace("default")
                 .endMetadata().withNewStatus()
@@ -131,9 +118,9 @@ class ServerSideApplyTest {
         PatchContext statusApply = new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY)
                 .withFieldManager("gateway-controller").build();
 
-        client.resource(reported).subresource("status").patch(statusApply, reported);
+        api.client().resource(reported).subresource("status").patch(statusApply, reported);
         reported.getStatus().getConditions().remove(1);
-        Gateway live = client.resource(reported).subresource("status").patch(statusApply, reported);
+        Gateway live = api.client().resource(reported).subresource("status").patch(statusApply, reported);
 
         assertThat(live.getStatus().getConditions()).extracting("type").containsExactly("Accepted");
         assertThat(live.getSpec().getListeners()).extracting(Listener::getName).containsExactly("http");
