@@ -3,6 +3,7 @@ package dev.secureingress.embedded;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.embedded.api.EmbeddedApiServer;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -81,6 +83,28 @@ class KubectlEverydayCommandsTest {
                 .containsPattern("Normal +Pulled +\\S+ +kubelet +Container image \"mccutchen/go-httpbin\" already present on machine\n")
                 .containsPattern("Normal +Created +\\S+ +kubelet +Created container: go-httpbin\n")
                 .containsPattern("Normal +Started +\\S+ +kubelet +Started container go-httpbin\n");
+    }
+
+    @Test
+    void getEventsPrintsTheColumnsOfARealCluster() {
+        runningDeployment("evented");
+
+        String events = succeeds(kubectl.run("get", "events", "--field-selector", "involvedObject.name=evented")).out();
+        assertThat(events).startsWith("LAST SEEN   TYPE     REASON              OBJECT               MESSAGE\n")
+                .containsPattern("\\d+s +Normal +ScalingReplicaSet +deployment/evented +Scaled up replica set evented-[a-z0-9]+ from 0 to 1\n");
+        String pod = succeeds(kubectl.run("get", "pods", "-l", "app=evented", "-o", "jsonpath={.items[0].metadata.name}")).out();
+        String wide = BoundedWait.<String>forState("the Started event of pod " + pod + " in kubectl get events -o wide")
+                .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("get", "events", "-o", "wide", "--field-selector", "involvedObject.name=" + pod).out(),
+                        out -> out.contains("Started container"));
+        assertThat(wide).contains("SUBOBJECT", "SOURCE", "FIRST SEEN", "COUNT", "NAME");
+        assertThat(wide.lines().filter(line -> line.contains(" Scheduled ")))
+                .singleElement(as(InstanceOfAssertFactories.STRING)).containsPattern("^\\d+s +Normal +Scheduled +pod/" + pod + " ")
+                .contains(" default-scheduler ", "Successfully assigned default/" + pod + " to embedded")
+                .containsPattern(" 1 +" + pod + "\\.[0-9a-f]+$");
+        assertThat(wide.lines().filter(line -> line.contains(" Started ")))
+                .singleElement(as(InstanceOfAssertFactories.STRING)).containsPattern("^\\d+s +Normal +Started +pod/" + pod + " ")
+                .contains(" spec.containers{go-httpbin} ", " kubelet, embedded ", "Started container go-httpbin");
     }
 
     @Test
