@@ -27,16 +27,23 @@ import java.util.stream.Collectors;
  */
 final class ApiTables {
 
-    /** A column: its name, its type, and its cell for an object at a time (ages are cells of their time). */
-    private record Column(String name, String type, BiFunction<Map<String, Object>, Clock, Object> cell) {
+    /**
+     * A column: its name, its type, its cell for an object at a time (ages are cells of their time), and its
+     * priority (1: only {@code kubectl get -o wide} shows it).
+     */
+    private record Column(String name, String type, BiFunction<Map<String, Object>, Clock, Object> cell, int priority) {
+
+        Column wideOnly() {
+            return new Column(name, type, cell, 1);
+        }
     }
 
     private static Column column(String name, String type, Function<Map<String, Object>, Object> cell) {
-        return new Column(name, type, (object, clock) -> cell.apply(object));
+        return new Column(name, type, (object, clock) -> cell.apply(object), 0);
     }
 
     private static Column ageColumn(String name, String... timestampPath) {
-        return new Column(name, "string", (object, clock) -> age(text(object, timestampPath), clock));
+        return new Column(name, "string", (object, clock) -> age(text(object, timestampPath), clock), 0);
     }
 
     /** Columns a real cluster shows after AGE (and before the wide ones): a node's VERSION. */
@@ -99,7 +106,13 @@ final class ApiTables {
                     column("Reason", "string", o -> text(o, "reason").orElse("")),
                     column("Object", "string", o -> text(o, "involvedObject", "kind").orElse("").toLowerCase(Locale.ROOT)
                             + "/" + text(o, "involvedObject", "name").orElse("")),
-                    column("Message", "string", o -> text(o, "message").orElse("")))),
+                    column("Subobject", "string", o -> text(o, "involvedObject", "fieldPath").orElse("")).wideOnly(),
+                    column("Source", "string", o -> text(o, "source", "component").orElse("")
+                            + text(o, "source", "host").map(host -> ", " + host).orElse("")).wideOnly(),
+                    column("Message", "string", o -> text(o, "message").orElse("")),
+                    ageColumn("First Seen", "firstTimestamp").wideOnly(),
+                    column("Count", "integer", o -> number(o, "count")).wideOnly(),
+                    column("Name", "string", o -> text(o, "metadata", "name").orElse("")).wideOnly())),
             Map.entry("customresourcedefinitions", List.of(
                     column("Created At", "date", o -> text(o, "metadata", "creationTimestamp").orElse("")))),
             Map.entry("httproutes", List.of(
@@ -115,13 +128,6 @@ final class ApiTables {
                     column("Readiness Gates", "string", o -> "<none>")),
             "deployments", podTemplateColumns(),
             "replicasets", podTemplateColumns(),
-            "events", List.of(
-                    column("Subobject", "string", o -> text(o, "involvedObject", "fieldPath").orElse("")),
-                    column("Source", "string", o -> text(o, "source", "component").orElse("")
-                            + text(o, "source", "host").map(host -> ", " + host).orElse("")),
-                    ageColumn("First Seen", "firstTimestamp"),
-                    column("Count", "integer", o -> number(o, "count")),
-                    column("Name", "string", o -> text(o, "metadata", "name").orElse(""))),
             "services", List.of(
                     column("Selector", "string", o -> selector(map(o, "spec", "selector")))),
             "nodes", List.of(
@@ -179,7 +185,7 @@ final class ApiTables {
         if (name) {
             definitions.add(definition("Name", "string", "name", 0));
         }
-        columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", 0)));
+        columns.forEach(column -> definitions.add(definition(column.name(), column.type(), "", column.priority())));
         boolean age = !WITHOUT_AGE.contains(plural);
         if (age) {
             definitions.add(definition("Age", "string", "", 0));

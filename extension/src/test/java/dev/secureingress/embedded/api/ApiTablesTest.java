@@ -155,9 +155,12 @@ class ApiTablesTest {
         assertThat(definitions.stream().filter(c -> ((Map<?, ?>) c).get("priority").equals(0))
                 .map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
                 .containsExactly("Last Seen", "Type", "Reason", "Object", "Message");
+        assertThat(definitions.stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList()).as("with -o wide")
+                .containsExactly("Last Seen", "Type", "Reason", "Object", "Subobject", "Source", "Message", "First Seen",
+                        "Count", "Name");
         assertThat(list(((Map<?, ?>) list(table.get("rows")).get(0)).get("cells"))).containsExactly("5s", "Normal",
-                "ScalingReplicaSet", "deployment/httpbin", "Scaled up replica set httpbin-5b78797794 from 0 to 1",
-                "", "deployment-controller", "90s", 2L, "httpbin.18ebf9d23f0bbc1c");
+                "ScalingReplicaSet", "deployment/httpbin", "", "deployment-controller",
+                "Scaled up replica set httpbin-5b78797794 from 0 to 1", "90s", 2L, "httpbin.18ebf9d23f0bbc1c");
     }
 
     @Test
