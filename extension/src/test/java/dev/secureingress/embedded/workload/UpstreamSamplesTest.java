@@ -2,16 +2,13 @@ package dev.secureingress.embedded.workload;
 
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
-import dev.secureingress.embedded.api.EmbeddedApiServer;
-import dev.secureingress.fixtures.StandIns;
 import dev.secureingress.ingress.IngressApplier;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,27 +31,13 @@ class UpstreamSamplesTest {
     private static final Path UPSTREAM = Path.of(System.getProperty("secureingress.upstream.dir", "/work/shared/upstream"));
     private static final Duration WAIT = Duration.ofSeconds(90);
 
-    private static EmbeddedApiServer api;
-    private static WorkloadController controller;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final WorkloadsForClass workloads = new WorkloadsForClass();
 
     @BeforeAll
-    static void start() {
+    static void needsTheUpstreamManifests() {
         assumeTrue(Files.isDirectory(UPSTREAM), "upstream manifests not found at " + UPSTREAM
                 + " (set -Dsecureingress.upstream.dir to a copy of the public Istio samples and Gateway API conformance manifests)");
-        api = EmbeddedApiServer.start();
-        client = api.client();
-        controller = WorkloadController.start(client, StandIns.withDefaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (api != null) {
-            api.close();
-        }
     }
 
     private static String read(String relative) throws IOException {
@@ -65,7 +48,7 @@ class UpstreamSamplesTest {
 
     private static IngressApplier applierInNewNamespace() {
         String ns = "up-" + UUID.randomUUID().toString().substring(0, 8);
-        IngressApplier applier = new IngressApplier(client, ns);
+        IngressApplier applier = new IngressApplier(workloads.client(), ns);
         applier.createNamespace(ns, UpstreamSamplesTest.class.getSimpleName());
         return applier;
     }
@@ -75,8 +58,8 @@ class UpstreamSamplesTest {
         IngressApplier applier = applierInNewNamespace();
         applier.applyYaml(read("istio-samples/httpbin.yaml"), "istio-samples/httpbin.yaml");
 
-        new FixtureDeployer(client).timeout(WAIT).awaitAvailable(applier.defaultNamespace(), "httpbin");
-        Endpoints endpoints = WorkloadControllerTest.awaitEndpoints(client, applier.defaultNamespace(), "httpbin", 1);
+        new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable(applier.defaultNamespace(), "httpbin");
+        Endpoints endpoints = WorkloadControllerTest.awaitEndpoints(workloads.client(), applier.defaultNamespace(), "httpbin", 1);
         InetSocketAddress endpoint = WorkloadControllerTest.endpointSockets(endpoints).get(0);
         assertThat(HttpCheck.get(endpoint, "/status/418").status()).isEqualTo(418);
         assertThat(HttpCheck.get(endpoint, "/status/418").body()).isEqualTo("I'm a teapot!");
@@ -88,9 +71,9 @@ class UpstreamSamplesTest {
         applier.applyYaml(read("istio-samples/helloworld.yaml"), "istio-samples/helloworld.yaml");
         String ns = applier.defaultNamespace();
 
-        new FixtureDeployer(client).timeout(WAIT).awaitAvailable(ns, "helloworld-v1");
-        new FixtureDeployer(client).timeout(WAIT).awaitAvailable(ns, "helloworld-v2");
-        Endpoints endpoints = WorkloadControllerTest.awaitEndpoints(client, ns, "helloworld", 2);
+        new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable(ns, "helloworld-v1");
+        new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable(ns, "helloworld-v2");
+        Endpoints endpoints = WorkloadControllerTest.awaitEndpoints(workloads.client(), ns, "helloworld", 2);
         List<String> answers = WorkloadControllerTest.endpointSockets(endpoints).stream()
                 .map(s -> HttpCheck.get(s, "/hello").body()).sorted().toList();
         assertThat(answers).hasSize(2);
@@ -100,17 +83,17 @@ class UpstreamSamplesTest {
 
     @Test
     void conformanceBaseManifestsGiveReadyEchoBackends() throws IOException {
-        IngressApplier applier = new IngressApplier(client, "default");
+        IngressApplier applier = new IngressApplier(workloads.client(), "default");
         applier.applyYaml(read("gateway-api-conformance/base-manifests.yaml"), "gateway-api-conformance/base-manifests.yaml");
 
         for (String deployment : List.of("infra-backend-v1", "infra-backend-v2", "infra-backend-v3", "tls-backend")) {
-            Deployment available = new FixtureDeployer(client).timeout(WAIT).awaitAvailable("gateway-conformance-infra", deployment);
+            Deployment available = new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable("gateway-conformance-infra", deployment);
             assertThat(available.getStatus().getReadyReplicas()).isEqualTo(available.getSpec().getReplicas());
         }
-        new FixtureDeployer(client).timeout(WAIT).awaitAvailable("gateway-conformance-app-backend", "app-backend-v1");
-        new FixtureDeployer(client).timeout(WAIT).awaitAvailable("gateway-conformance-web-backend", "web-backend");
+        new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable("gateway-conformance-app-backend", "app-backend-v1");
+        new FixtureDeployer(workloads.client()).timeout(WAIT).awaitAvailable("gateway-conformance-web-backend", "web-backend");
 
-        Endpoints infraV1 = WorkloadControllerTest.awaitEndpoints(client, "gateway-conformance-infra", "infra-backend-v1", 2);
+        Endpoints infraV1 = WorkloadControllerTest.awaitEndpoints(workloads.client(), "gateway-conformance-infra", "infra-backend-v1", 2);
         assertThat(infraV1.getSubsets()).singleElement().satisfies(subset ->
                 assertThat(subset.getPorts()).extracting(p -> p.getName()).containsExactlyInAnyOrder("first-port", "second-port", "third-port"));
         InetSocketAddress echo = WorkloadControllerTest.endpointSockets(infraV1).get(0);
@@ -118,7 +101,7 @@ class UpstreamSamplesTest {
         assertThat(body).contains("\"namespace\":\"gateway-conformance-infra\"", "\"pod\":\"infra-backend-v1-", "\"path\":\"/conformance?probe=1\"");
 
         Pod coredns = BoundedWait.<List<Pod>>forState("the coredns pod to report why it does not run").atMost(WAIT)
-                .until(() -> client.pods().inNamespace("gateway-conformance-infra").withLabel("app", "udp").list().getItems(),
+                .until(() -> workloads.client().pods().inNamespace("gateway-conformance-infra").withLabel("app", "udp").list().getItems(),
                         pods -> pods.size() == 1 && pods.get(0).getStatus() != null && pods.get(0).getStatus().getContainerStatuses() != null
                                 && !pods.get(0).getStatus().getContainerStatuses().isEmpty())
                 .get(0);

@@ -3,7 +3,6 @@ package dev.secureingress.embedded.workload;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
 import dev.secureingress.cluster.WaitTimeoutException;
-import dev.secureingress.embedded.api.EmbeddedApiServer;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.fixtures.StandInResponse;
 import dev.secureingress.fixtures.StandIns;
@@ -19,9 +18,8 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -41,41 +39,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class WorkloadControllerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final StandIns STAND_INS = StandIns.withDefaults();
 
-    private static EmbeddedApiServer api;
-    private static WorkloadController controller;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-        controller = WorkloadController.start(client, STAND_INS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
+    @RegisterExtension
+    static final WorkloadsForClass workloads = new WorkloadsForClass();
 
     private static String newNamespace() {
         String name = "wl-" + UUID.randomUUID().toString().substring(0, 8);
-        new IngressApplier(client, name).createNamespace(name, WorkloadControllerTest.class.getSimpleName());
+        new IngressApplier(workloads.client(), name).createNamespace(name, WorkloadControllerTest.class.getSimpleName());
         return name;
     }
 
     private static FixtureDeployer deployer() {
-        return new FixtureDeployer(client).timeout(WAIT);
+        return new FixtureDeployer(workloads.client()).timeout(WAIT);
     }
 
     private static boolean loopbackRange() {
-        return controller.podAddressing() == PodAddressing.LOOPBACK_RANGE;
+        return workloads.controller().podAddressing() == PodAddressing.LOOPBACK_RANGE;
     }
 
     @Test
@@ -131,7 +110,7 @@ class WorkloadControllerTest {
         String ns = newNamespace();
         deployer().deploy(Fixture.HELLOWORLD_V1, ns);
 
-        client.apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(3);
+        workloads.client().apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(3);
         awaitReady(ns, "helloworld-v1", 3);
         Endpoints three = awaitEndpoints(ns, "helloworld", 3);
         Set<String> ips = three.getSubsets().get(0).getAddresses().stream().map(EndpointAddress::getIp).collect(Collectors.toSet());
@@ -143,11 +122,11 @@ class WorkloadControllerTest {
             assertThat(HttpCheck.get(endpoint, "/hello").body()).startsWith("Hello version: v1, instance: helloworld-v1-");
         }
 
-        client.apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(1);
+        workloads.client().apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(1);
         awaitReady(ns, "helloworld-v1", 1);
         Endpoints one = awaitEndpoints(ns, "helloworld", 1);
         List<InetSocketAddress> remaining = endpointSockets(one);
-        assertThat(client.pods().inNamespace(ns).withLabel("app", "helloworld").list().getItems()).hasSize(1);
+        assertThat(workloads.client().pods().inNamespace(ns).withLabel("app", "helloworld").list().getItems()).hasSize(1);
         for (InetSocketAddress stopped : endpointsBefore) {
             if (!remaining.contains(stopped)) {
                 assertRefused(stopped);
@@ -162,13 +141,13 @@ class WorkloadControllerTest {
         InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "httpbin", 1)).get(0);
         assertThat(HttpCheck.get(endpoint, "/status/200").status()).isEqualTo(200);
 
-        client.apps().deployments().inNamespace(ns).withName("httpbin").delete();
+        workloads.client().apps().deployments().inNamespace(ns).withName("httpbin").delete();
 
         BoundedWait.<List<Pod>>forState("pods of deleted Deployment " + ns + "/httpbin to be gone").atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
+                .until(() -> workloads.client().pods().inNamespace(ns).list().getItems(), List::isEmpty);
         // the controller deletes the pods, then their ReplicaSet
         BoundedWait.<List<ReplicaSet>>forState("ReplicaSets of deleted Deployment " + ns + "/httpbin to be gone")
-                .atMost(WAIT).until(() -> client.apps().replicaSets().inNamespace(ns).list().getItems(), List::isEmpty);
+                .atMost(WAIT).until(() -> workloads.client().apps().replicaSets().inNamespace(ns).list().getItems(), List::isEmpty);
         awaitEndpoints(ns, "httpbin", 0);
         assertRefused(endpoint);
         if (loopbackRange()) {
@@ -185,12 +164,12 @@ class WorkloadControllerTest {
         deployer().deploy(Fixture.HELLOWORLD_V1, ns);
         InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "helloworld", 1)).get(0);
 
-        client.namespaces().withName(ns).delete();
+        workloads.client().namespaces().withName(ns).delete();
 
         BoundedWait.<List<Deployment>>forState("Deployments of deleted namespace " + ns + " to be gone").atMost(WAIT)
-                .until(() -> client.apps().deployments().inNamespace(ns).list().getItems(), List::isEmpty);
+                .until(() -> workloads.client().apps().deployments().inNamespace(ns).list().getItems(), List::isEmpty);
         BoundedWait.<List<Pod>>forState("pods of deleted namespace " + ns + " to be gone").atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
+                .until(() -> workloads.client().pods().inNamespace(ns).list().getItems(), List::isEmpty);
         BoundedWait.<Boolean>forState("helloworld's port " + endpoint + " to close").atMost(WAIT)
                 .until(() -> isRefused(endpoint), refused -> refused);
     }
@@ -201,18 +180,18 @@ class WorkloadControllerTest {
         deployer().deploy(Fixture.HELLOWORLD_V2, ns);
         Pod first = onlyPod(ns, "app", "helloworld");
 
-        client.pods().inNamespace(ns).withName(first.getMetadata().getName()).delete();
+        workloads.client().pods().inNamespace(ns).withName(first.getMetadata().getName()).delete();
 
         Pod replacement = BoundedWait.<List<Pod>>forState("a ready replacement for pod " + first.getMetadata().getName())
                 .atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).withLabel("app", "helloworld").list().getItems(),
+                .until(() -> workloads.client().pods().inNamespace(ns).withLabel("app", "helloworld").list().getItems(),
                         pods -> pods.size() == 1 && !pods.get(0).getMetadata().getName().equals(first.getMetadata().getName())
                                 && DeploymentReconciler.isReady(pods.get(0)))
                 .get(0);
         deployer().awaitAvailable(ns, "helloworld-v2");
         Endpoints endpoints = BoundedWait.<Endpoints>forState("Endpoints helloworld to list only " + replacement.getMetadata().getName())
                 .atMost(WAIT)
-                .until(() -> client.endpoints().inNamespace(ns).withName("helloworld").get(),
+                .until(() -> workloads.client().endpoints().inNamespace(ns).withName("helloworld").get(),
                         e -> e.getSubsets().size() == 1 && e.getSubsets().get(0).getAddresses().size() == 1
                                 && e.getSubsets().get(0).getAddresses().get(0).getTargetRef().getName()
                                 .equals(replacement.getMetadata().getName()));
@@ -224,10 +203,10 @@ class WorkloadControllerTest {
     @Test
     void unknownImageLeavesThePodNotReadyWithAReasonAndAnEvent() {
         String ns = newNamespace();
-        client.apps().deployments().inNamespace(ns).resource(deployment("mystery", "example.com/mystery-app:3.1", 9000)).create();
+        workloads.client().apps().deployments().inNamespace(ns).resource(deployment("mystery", "example.com/mystery-app:3.1", 9000)).create();
 
         Pod pod = BoundedWait.<List<Pod>>forState("pod of Deployment mystery to report its waiting reason").atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).withLabel("app", "mystery").list().getItems(),
+                .until(() -> workloads.client().pods().inNamespace(ns).withLabel("app", "mystery").list().getItems(),
                         pods -> pods.size() == 1 && pods.get(0).getStatus() != null
                                 && pods.get(0).getStatus().getContainerStatuses() != null
                                 && !pods.get(0).getStatus().getContainerStatuses().isEmpty())
@@ -240,7 +219,7 @@ class WorkloadControllerTest {
                 + " StandIns.register(\"example.com/mystery-app\", handler) or StandIns.registerLocalPort(\"example.com/mystery-app\", port)");
         List<Event> events = BoundedWait.<List<Event>>forState("a Warning event about pod " + pod.getMetadata().getName())
                 .atMost(WAIT)
-                .until(() -> client.v1().events().inNamespace(ns).list().getItems().stream()
+                .until(() -> workloads.client().v1().events().inNamespace(ns).list().getItems().stream()
                         .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName())
                                 && "Warning".equals(e.getType())).toList(), e -> !e.isEmpty());
         assertThat(events).singleElement().satisfies(e -> {
@@ -251,7 +230,7 @@ class WorkloadControllerTest {
             assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
         });
 
-        assertThatThrownBy(() -> new FixtureDeployer(client).timeout(Duration.ofSeconds(2)).awaitAvailable(ns, "mystery"))
+        assertThatThrownBy(() -> new FixtureDeployer(workloads.client()).timeout(Duration.ofSeconds(2)).awaitAvailable(ns, "mystery"))
                 .isInstanceOf(WaitTimeoutException.class)
                 .hasMessageContaining("Deployment " + ns + "/mystery to be Available")
                 .hasMessageContaining("Available=False")
@@ -262,10 +241,10 @@ class WorkloadControllerTest {
     @Test
     void userRegisteredImageServesItsHandlerEvenWhenRegisteredAfterStart() {
         String ns = newNamespace();
-        STAND_INS.register("example.com/greeter", request ->
+        workloads.standIns().register("example.com/greeter", request ->
                 StandInResponse.text(200, "hi from " + request.container().podName() + "\n"));
-        client.apps().deployments().inNamespace(ns).resource(deployment("greeter", "example.com/greeter:1.0", 9000)).create();
-        client.services().inNamespace(ns).resource(new ServiceBuilder()
+        workloads.client().apps().deployments().inNamespace(ns).resource(deployment("greeter", "example.com/greeter:1.0", 9000)).create();
+        workloads.client().services().inNamespace(ns).resource(new ServiceBuilder()
                 .withNewMetadata().withName("greeter").endMetadata()
                 .withNewSpec().addToSelector("app", "greeter")
                 .addNewPort().withName("http").withPort(80).withNewTargetPort("web").endPort()
@@ -286,17 +265,17 @@ class WorkloadControllerTest {
         String ns = newNamespace();
         deployer().deploy(Fixture.HELLOWORLD_V1, ns);
         deployer().deploy(Fixture.HELLOWORLD_V2, ns);
-        client.services().inNamespace(ns).resource(new ServiceBuilder()
+        workloads.client().services().inNamespace(ns).resource(new ServiceBuilder()
                 .withNewMetadata().withName("helloworld-v2-only").endMetadata()
                 .withNewSpec().addToSelector(Map.of("app", "helloworld", "version", "v2"))
                 .addNewPort().withPort(5000).endPort().endSpec().build()).create();
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder(deployment("broken", "example.com/none:1", 5000))
+        workloads.client().apps().deployments().inNamespace(ns).resource(new DeploymentBuilder(deployment("broken", "example.com/none:1", 5000))
                 .editSpec().editTemplate().editMetadata().addToLabels("app", "helloworld").addToLabels("version", "v3")
                 .endMetadata().endTemplate().editSelector().addToMatchLabels("version", "v3").endSelector().endSpec()
                 .build()).create();
 
         Endpoints both = BoundedWait.<Endpoints>forState("Endpoints helloworld with 2 ready and 1 not-ready address").atMost(WAIT)
-                .until(() -> client.endpoints().inNamespace(ns).withName("helloworld").get(),
+                .until(() -> workloads.client().endpoints().inNamespace(ns).withName("helloworld").get(),
                         e -> e.getSubsets().size() == 1 && e.getSubsets().get(0).getAddresses().size() == 2
                                 && e.getSubsets().get(0).getNotReadyAddresses().size() == 1);
         Set<String> versions = endpointSockets(both).stream().map(s -> HttpCheck.get(s, "/hello").body().substring(0, 17))
@@ -312,45 +291,45 @@ class WorkloadControllerTest {
     @Test
     void barePodRunsAndIsNotRecreatedWhenDeleted() {
         String ns = newNamespace();
-        client.pods().inNamespace(ns).resource(new PodBuilder()
+        workloads.client().pods().inNamespace(ns).resource(new PodBuilder()
                 .withNewMetadata().withName("echo").addToLabels("app", "echo").endMetadata()
                 .withNewSpec().addNewContainer().withName("echo").withImage("registry.k8s.io/gateway-api/echo-basic:v1.5.1")
                 .addNewEnv().withName("POD_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().endEnv()
                 .addNewEnv().withName("NAMESPACE").withNewValueFrom().withNewFieldRef().withFieldPath("metadata.namespace").endFieldRef().endValueFrom().endEnv()
                 .endContainer().endSpec().build()).create();
 
-        client.services().inNamespace(ns).resource(new ServiceBuilder()
+        workloads.client().services().inNamespace(ns).resource(new ServiceBuilder()
                 .withNewMetadata().withName("echo").endMetadata()
                 .withNewSpec().addToSelector("app", "echo").addNewPort().withPort(80).withNewTargetPort(3000).endPort()
                 .endSpec().build()).create();
 
         BoundedWait.<Pod>forState("bare pod " + ns + "/echo to be Ready").atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).withName("echo").get(), DeploymentReconciler::isReady);
+                .until(() -> workloads.client().pods().inNamespace(ns).withName("echo").get(), DeploymentReconciler::isReady);
         InetSocketAddress endpoint = endpointSockets(awaitEndpoints(ns, "echo", 1)).get(0);
         String body = HttpCheck.get(endpoint, "/any?x=1").body();
         assertThat(body).contains("\"pod\":\"echo\"", "\"namespace\":\"" + ns + "\"", "\"path\":\"/any?x=1\"");
 
-        client.pods().inNamespace(ns).withName("echo").delete();
+        workloads.client().pods().inNamespace(ns).withName("echo").delete();
         BoundedWait.<List<Pod>>forState("no pods in " + ns).atMost(WAIT)
-                .until(() -> client.pods().inNamespace(ns).list().getItems(), List::isEmpty);
+                .until(() -> workloads.client().pods().inNamespace(ns).list().getItems(), List::isEmpty);
         BoundedWait.<Boolean>forState("echo's port to close").atMost(WAIT).until(() -> isRefused(endpoint), refused -> refused);
-        assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(workloads.client().pods().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test
     void serviceWithoutSelectorKeepsTheUsersEndpoints() {
         String ns = newNamespace();
-        client.services().inNamespace(ns).resource(new ServiceBuilder()
+        workloads.client().services().inNamespace(ns).resource(new ServiceBuilder()
                 .withNewMetadata().withName("external").endMetadata()
                 .withNewSpec().addNewPort().withPort(443).endPort().endSpec().build()).create();
-        client.endpoints().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder()
+        workloads.client().endpoints().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder()
                 .withNewMetadata().withName("external").endMetadata()
                 .addNewSubset().addNewAddress().withIp("203.0.113.9").endAddress().addNewPort().withPort(443).endPort().endSubset()
                 .build()).create();
         deployer().deploy(Fixture.HTTPBIN, ns);
         awaitEndpoints(ns, "httpbin", 1);
 
-        Endpoints external = client.endpoints().inNamespace(ns).withName("external").get();
+        Endpoints external = workloads.client().endpoints().inNamespace(ns).withName("external").get();
         assertThat(external.getSubsets().get(0).getAddresses().get(0).getIp()).isEqualTo("203.0.113.9");
     }
 
@@ -368,7 +347,7 @@ class WorkloadControllerTest {
     }
 
     private static Pod onlyPod(String ns, String label, String value) {
-        List<Pod> pods = client.pods().inNamespace(ns).withLabel(label, value).list().getItems();
+        List<Pod> pods = workloads.client().pods().inNamespace(ns).withLabel(label, value).list().getItems();
         assertThat(pods).as("pods labelled %s=%s in %s", label, value, ns).hasSize(1);
         return pods.get(0);
     }
@@ -377,7 +356,7 @@ class WorkloadControllerTest {
         BoundedWait.<Deployment>forState("Deployment " + ns + "/" + deployment + " with " + replicas + " ready replicas")
                 .atMost(WAIT)
                 .describedBy(d -> String.valueOf(d.getStatus()))
-                .until(() -> client.apps().deployments().inNamespace(ns).withName(deployment).get(),
+                .until(() -> workloads.client().apps().deployments().inNamespace(ns).withName(deployment).get(),
                         d -> d.getStatus() != null && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas())
                                 && Integer.valueOf(replicas).equals(d.getStatus().getReplicas()));
     }
@@ -393,13 +372,13 @@ class WorkloadControllerTest {
     private static List<EndpointSlice> awaitSlices(String ns, String service, int endpoints) {
         return BoundedWait.<List<EndpointSlice>>forState("EndpointSlices of " + ns + "/" + service + " with " + endpoints + " endpoints")
                 .atMost(WAIT)
-                .until(() -> client.discovery().v1().endpointSlices().inNamespace(ns)
+                .until(() -> workloads.client().discovery().v1().endpointSlices().inNamespace(ns)
                                 .withLabel("kubernetes.io/service-name", service).list().getItems(),
                         slices -> slices.size() == 1 && slices.get(0).getEndpoints().size() == endpoints);
     }
 
     private static Endpoints awaitEndpoints(String ns, String service, int readyAddresses) {
-        return awaitEndpoints(client, ns, service, readyAddresses);
+        return awaitEndpoints(workloads.client(), ns, service, readyAddresses);
     }
 
     static List<InetSocketAddress> endpointSockets(Endpoints endpoints) {

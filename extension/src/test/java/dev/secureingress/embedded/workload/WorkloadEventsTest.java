@@ -4,17 +4,14 @@ import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
 import dev.secureingress.embedded.api.EmbeddedApiServer;
 import dev.secureingress.fixtures.Fixture;
-import dev.secureingress.fixtures.StandIns;
 import dev.secureingress.ingress.IngressApplier;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.Comparator;
@@ -35,33 +32,15 @@ class WorkloadEventsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static EmbeddedApiServer api;
-    private static WorkloadController controller;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() {
-        api = EmbeddedApiServer.start();
-        client = api.client();
-        controller = WorkloadController.start(client, StandIns.withDefaults());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (controller != null) {
-            controller.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-    }
+    @RegisterExtension
+    static final WorkloadsForClass workloads = new WorkloadsForClass();
 
     @Test
     void creatingADeploymentRecordsTheScalingOfItsReplicaSetTheNewPodAndThePodStarting() {
         String ns = newNamespace();
-        Deployment deployment = new FixtureDeployer(client).timeout(WAIT).deploy(Fixture.HTTPBIN, ns);
+        Deployment deployment = new FixtureDeployer(workloads.client()).timeout(WAIT).deploy(Fixture.HTTPBIN, ns);
         ReplicaSet replicaSet = onlyReplicaSet(ns);
-        Pod pod = client.pods().inNamespace(ns).list().getItems().get(0);
+        Pod pod = workloads.client().pods().inNamespace(ns).list().getItems().get(0);
         String container = pod.getSpec().getContainers().get(0).getName();
         String image = pod.getSpec().getContainers().get(0).getImage();
 
@@ -99,12 +78,12 @@ class WorkloadEventsTest {
     @Test
     void scalingUpAndDownRecordsEachScalingAndWhichPodsWereCreatedAndDeleted() {
         String ns = newNamespace();
-        Deployment deployment = new FixtureDeployer(client).timeout(WAIT).deploy(Fixture.HELLOWORLD_V1, ns);
+        Deployment deployment = new FixtureDeployer(workloads.client()).timeout(WAIT).deploy(Fixture.HELLOWORLD_V1, ns);
         String replicaSet = onlyReplicaSet(ns).getMetadata().getName();
 
-        client.apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(3);
+        workloads.client().apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(3);
         Set<String> threePods = awaitPods(ns, 3);
-        client.apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(1);
+        workloads.client().apps().deployments().inNamespace(ns).withName("helloworld-v1").scale(1);
         Set<String> onePod = awaitPods(ns, 1);
 
         assertThat(awaitEvents(deployment, 3)).extracting(Event::getMessage).containsExactly(
@@ -123,15 +102,15 @@ class WorkloadEventsTest {
     @Test
     void aRolloutScalesTheNewReplicaSetUpAndTheOldOneDown() {
         String ns = newNamespace();
-        Deployment deployment = new FixtureDeployer(client).timeout(WAIT).deploy(Fixture.HELLOWORLD_V1, ns);
+        Deployment deployment = new FixtureDeployer(workloads.client()).timeout(WAIT).deploy(Fixture.HELLOWORLD_V1, ns);
         String oldReplicaSet = onlyReplicaSet(ns).getMetadata().getName();
 
-        client.apps().deployments().inNamespace(ns).withName("helloworld-v1").edit(d -> {
+        workloads.client().apps().deployments().inNamespace(ns).withName("helloworld-v1").edit(d -> {
             d.getSpec().getTemplate().getMetadata().getLabels().put("rollout", "2");
             return d;
         });
         String newReplicaSet = BoundedWait.<List<ReplicaSet>>forState("a second ReplicaSet of helloworld-v1").atMost(WAIT)
-                .until(() -> client.apps().replicaSets().inNamespace(ns).list().getItems(), sets -> sets.size() == 2)
+                .until(() -> workloads.client().apps().replicaSets().inNamespace(ns).list().getItems(), sets -> sets.size() == 2)
                 .stream().map(rs -> rs.getMetadata().getName()).filter(name -> !name.equals(oldReplicaSet))
                 .findFirst().orElseThrow();
 
@@ -143,12 +122,12 @@ class WorkloadEventsTest {
 
     private static String newNamespace() {
         String name = "ev-" + UUID.randomUUID().toString().substring(0, 8);
-        new IngressApplier(client, name).createNamespace(name, WorkloadEventsTest.class.getSimpleName());
+        new IngressApplier(workloads.client(), name).createNamespace(name, WorkloadEventsTest.class.getSimpleName());
         return name;
     }
 
     private static ReplicaSet onlyReplicaSet(String ns) {
-        List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(ns).list().getItems();
+        List<ReplicaSet> sets = workloads.client().apps().replicaSets().inNamespace(ns).list().getItems();
         assertThat(sets).as("ReplicaSets in %s", ns).hasSize(1);
         return sets.get(0);
     }
@@ -157,7 +136,7 @@ class WorkloadEventsTest {
         Predicate<Pod> ready = DeploymentReconciler::isReady;
         return BoundedWait.<List<Pod>>forState(count + " ready pods in " + ns).atMost(WAIT)
                 .describedBy(pods -> pods.stream().map(p -> p.getMetadata().getName()).toList().toString())
-                .until(() -> client.pods().inNamespace(ns).list().getItems(),
+                .until(() -> workloads.client().pods().inNamespace(ns).list().getItems(),
                         pods -> pods.size() == count && pods.stream().allMatch(ready))
                 .stream().map(p -> p.getMetadata().getName()).collect(Collectors.toSet());
     }
@@ -171,7 +150,7 @@ class WorkloadEventsTest {
         return BoundedWait.<List<Event>>forState(count + " events about " + object.getKind() + " " + object.getMetadata().getName())
                 .atMost(WAIT)
                 .describedBy(events -> events.stream().map(e -> e.getReason() + ": " + e.getMessage()).toList().toString())
-                .until(() -> client.v1().events().inNamespace(object.getMetadata().getNamespace()).list().getItems().stream()
+                .until(() -> workloads.client().v1().events().inNamespace(object.getMetadata().getNamespace()).list().getItems().stream()
                                 .filter(e -> uid.equals(e.getInvolvedObject().getUid()))
                                 .sorted(Comparator.comparing(e -> e.getMetadata().getName())).toList(),
                         events -> events.size() >= count);
