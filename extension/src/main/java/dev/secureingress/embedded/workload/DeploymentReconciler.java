@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -54,8 +53,6 @@ final class DeploymentReconciler {
     private final InformedObjects<Pod> pods;
     private final PodRuntime runtime;
     private final EventRecorder events;
-    /** The last reason a ReplicaSet's pod could not be created for, by the ReplicaSet's uid. */
-    private final Map<String, String> failedCreates = new ConcurrentHashMap<>();
 
     DeploymentReconciler(InformedObjects<Deployment> deployments, InformedObjects<ReplicaSet> replicaSets,
                          InformedObjects<Pod> pods, PodRuntime runtime, EventRecorder events) {
@@ -155,15 +152,12 @@ final class DeploymentReconciler {
             try {
                 pod = pods.create(newPod(rs));
             } catch (KubernetesClientException refused) {
-                // as the replicaset controller does: a Warning on the ReplicaSet (once per reason here, where a
-                // cluster counts repeats), then another try with back-off
+                // as the replicaset controller does: a Warning on the ReplicaSet (repeats are counted), then
+                // another try with back-off
                 String reason = refused.getStatus() != null ? refused.getStatus().getMessage() : refused.getMessage();
-                if (!reason.equals(failedCreates.put(rs.getMetadata().getUid(), reason))) {
-                    events.warning(EventSource.REPLICASET_CONTROLLER, rs, null, "FailedCreate", "Error creating: " + reason);
-                }
+                events.warning(EventSource.REPLICASET_CONTROLLER, rs, null, "FailedCreate", "Error creating: " + reason);
                 throw refused;
             }
-            failedCreates.remove(rs.getMetadata().getUid());
             LOG.debug("Created pod {}/{}", pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             events.normal(EventSource.REPLICASET_CONTROLLER, rs, null, "SuccessfulCreate",
                     "Created pod: " + pod.getMetadata().getName());

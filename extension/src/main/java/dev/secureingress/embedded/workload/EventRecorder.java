@@ -10,6 +10,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,12 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * Writes core/v1 Events about objects the way a cluster's components record them, so that {@code kubectl describe}
  * lists them. Like client-go's event broadcaster, recording returns at once: the events are written in the order
  * recorded on a thread of their own ({@code event-recorder}), so reconciling never waits for them. A failed write
- * is logged, never thrown.
+ * is logged, never thrown. Like client-go's event correlator, an event that repeats one already written (same
+ * object, part, type, reason, message and source) updates that one, its {@code count} and {@code lastTimestamp},
+ * instead of adding another ({@code kubectl describe} shows "x3 over 10s").
  */
 final class EventRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private static final long CLOSE_TIMEOUT_MS = 2_000;
+    private static final int REMEMBERED_EVENTS = 1024;
 
     private final KubernetesClient client;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
@@ -35,6 +42,13 @@ final class EventRecorder implements AutoCloseable {
     });
     /** The last name suffix handed out: event names stay unique when two are recorded in the same nanosecond. */
     private final AtomicLong lastSuffix = new AtomicLong();
+    /** The events written last, by what makes two the same; touched only on the writer thread. */
+    private final Map<List<String>, Event> written = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<String>, Event> eldest) {
+            return size() > REMEMBERED_EVENTS;
+        }
+    };
 
     EventRecorder(KubernetesClient client) {
         this.client = client;
@@ -91,8 +105,25 @@ final class EventRecorder implements AutoCloseable {
     }
 
     private void write(Event event) {
+        List<String> sameness = Arrays.asList(event.getMetadata().getNamespace(), event.getInvolvedObject().getUid(),
+                event.getInvolvedObject().getFieldPath(), event.getType(), event.getReason(), event.getMessage(),
+                event.getSource().getComponent());
         try {
-            client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+            Event earlier = written.get(sameness);
+            if (earlier != null) {
+                earlier.setCount(earlier.getCount() + 1);
+                earlier.setLastTimestamp(event.getLastTimestamp());
+                try {
+                    written.put(sameness, client.v1().events().inNamespace(earlier.getMetadata().getNamespace())
+                            .resource(earlier).update());
+                    return;
+                } catch (KubernetesClientException gone) {
+                    LOG.debug("Could not count event {} again ({}); writing it anew", earlier.getMetadata().getName(),
+                            gone.getMessage());
+                }
+            }
+            written.put(sameness, client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event)
+                    .create());
         } catch (KubernetesClientException e) {
             LOG.warn("Could not record event {} for {} {}/{}: {}", event.getReason(), event.getInvolvedObject().getKind(),
                     event.getMetadata().getNamespace(), event.getInvolvedObject().getName(), e.getMessage());
