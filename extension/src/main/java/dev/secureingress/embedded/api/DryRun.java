@@ -6,7 +6,6 @@ import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -56,10 +55,7 @@ final class DryRun {
 
     /** The dry-run values of the query, else of a delete's {@code DeleteOptions} body (where kubectl puts them). */
     private static List<String> values(RecordedRequest request) {
-        List<String> inQuery = parameters(request.getPath()).stream()
-                .filter(parameter -> parameter.startsWith(PARAMETER + "="))
-                .map(parameter -> parameter.substring(PARAMETER.length() + 1))
-                .toList();
+        List<String> inQuery = QueryParameters.values(request.getPath(), PARAMETER);
         if (!inQuery.isEmpty() || request.method() != HttpMethod.DELETE) {
             return inQuery;
         }
@@ -73,10 +69,5 @@ final class DryRun {
         } catch (RuntimeException notDeleteOptions) {
             return List.of(); // the delete itself answers a body it cannot read
         }
-    }
-
-    private static List<String> parameters(String path) {
-        int query = path.indexOf('?');
-        return query < 0 ? List.of() : Arrays.asList(path.substring(query + 1).split("&"));
     }
 }

@@ -1,7 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +23,8 @@ final class FieldSelector {
 
     /** The {@code fieldSelector} of a request path's query, if it has one. */
     static Optional<FieldSelector> of(String pathWithQuery) {
-        int query = pathWithQuery.indexOf('?');
-        if (query < 0) {
-            return Optional.empty();
-        }
-        for (String parameter : pathWithQuery.substring(query + 1).split("&")) {
-            if (parameter.startsWith("fieldSelector=")) {
-                String selector = URLDecoder.decode(parameter.substring("fieldSelector=".length()), StandardCharsets.UTF_8);
-                return selector.isBlank() ? Optional.empty() : Optional.of(parse(selector));
-            }
-        }
-        return Optional.empty();
+        return QueryParameters.first(pathWithQuery, "fieldSelector").filter(selector -> !selector.isBlank())
+                .map(FieldSelector::parse);
     }
 
     /** The path without its {@code fieldSelector} parameter. */

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.time.Instant;
@@ -158,8 +157,7 @@ final class ManagedFields {
     }
 
     static String parameter(RecordedRequest request, String name) {
-        HttpUrl url = HttpUrl.parse("http://localhost" + request.getPath());
-        return url == null ? null : url.queryParameter(name);
+        return QueryParameters.first(request.getPath(), name).orElse(null);
     }
 
     static String timestamp(Instant now) {

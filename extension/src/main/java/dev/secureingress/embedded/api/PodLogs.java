@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -31,7 +30,7 @@ final class PodLogs {
         }
         Pod pod = Serialization.unmarshal(ApiRequestDispatcher.text(stored.getBody()), Pod.class);
         List<String> containers = pod.getSpec().getContainers().stream().map(Container::getName).toList();
-        String container = HttpUrl.parse("http://localhost" + request.getPath()).queryParameter("container");
+        String container = QueryParameters.first(request.getPath(), "container").orElse(null);
         if (container == null && containers.size() == 1) {
             container = containers.get(0);
         }

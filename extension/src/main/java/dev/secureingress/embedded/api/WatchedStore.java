@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
-import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
@@ -77,7 +76,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
 
     /** The resource version a watch begins after, 0 for none ({@code 0} and none mean: every stored object). */
     private static long watchedFrom(String path) {
-        String version = HttpUrl.parse("http://localhost" + path).queryParameter("resourceVersion");
+        String version = QueryParameters.first(path, "resourceVersion").orElse(null);
         try {
             return version == null || version.isEmpty() ? 0 : Long.parseLong(version);
         } catch (NumberFormatException notANumber) {
