@@ -99,11 +99,14 @@ final class ManagedFields {
     }
 
     /**
-     * Records in {@code updated} (about to replace {@code current}, {@code null} for a create) that {@code manager}
-     * updated it: the fields it added or changed become its own, the entries of {@code current} are kept otherwise.
+     * Records in {@code updated} (about to replace {@code current}, {@code null} for a create) that the manager of
+     * {@code request} ({@link #managerOf}) updated it through {@code target}: the fields it added or changed become
+     * its own, the entries of {@code current} are kept otherwise.
      */
-    static void recordUpdate(Map<String, Object> current, Map<String, Object> updated, String manager,
-            String apiVersion, Instant now) {
+    static void recordUpdate(Map<String, Object> current, Map<String, Object> updated, RecordedRequest request,
+            ResourcePath target, Instant now) {
+        String manager = managerOf(request);
+        String apiVersion = target.groupVersion();
         List<Entry> entries = current == null ? new ArrayList<>() : of(current);
         Map<List<String>, Object> before = current == null ? Map.of() : FieldSet.valuesOf(current);
         Map<List<String>, Object> after = FieldSet.valuesOf(updated);

@@ -1,0 +1,161 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
+
+/**
+ * Creates objects ({@code POST} to a collection) after the checks and changes of a real API server: validation,
+ * the namespace must exist, a Service's explicit cluster IP must be free, stored form ({@link StoredForm}), a pod's
+ * ServiceAccount must exist, names made from {@code generateName}, and a new namespace gets its {@code default}
+ * ServiceAccount. The creator's {@code Update} entry goes into {@code metadata.managedFields} ({@link ManagedFields}).
+ */
+final class ObjectCreation {
+
+    /** As many names as a real API server tries for one {@code generateName}. */
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
+
+    private final WatchedStore store;
+    private final ApiDiscovery discovery;
+    private final StoredForm storedForm;
+    private final Clock clock;
+    private volatile UnaryOperator<String> generatedNames = GeneratedNames::fromPrefix;
+
+    ObjectCreation(WatchedStore store, ApiDiscovery discovery, StoredForm storedForm, Clock clock) {
+        this.store = store;
+        this.discovery = discovery;
+        this.storedForm = storedForm;
+        this.clock = clock;
+    }
+
+    /** Creates the object in {@code request}'s body; the request's manager becomes the owner of its fields. */
+    MockResponse create(ResourcePath target, RecordedRequest request) {
+        return create(target, request, true);
+    }
+
+    /**
+     * Creates the object in {@code request}'s body whose {@code metadata.managedFields} already say who owns its
+     * fields (a server-side apply's {@code Apply} entry).
+     */
+    MockResponse createOwned(ResourcePath target, RecordedRequest request) {
+        return create(target, request, false);
+    }
+
+    /**
+     * Stores one of the objects a fresh server holds: without a round trip through HTTP and without the checks a
+     * client's request goes through (the seed objects are the server's own), but in stored form like any other.
+     */
+    void seed(String collectionPath, HasMetadata object) {
+        ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
+                () -> new IllegalArgumentException("not a collection path: " + collectionPath));
+        Map<String, Object> stored = parseObject(Serialization.asJson(object));
+        storedForm.apply(target, stored, null);
+        MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
+                jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(stored))));
+        if (response.code() >= 300) {
+            throw new IllegalStateException("could not seed " + object.getKind() + " "
+                    + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
+        }
+    }
+
+    /** Makes the names of {@code generateName} with {@code generator} instead of {@link GeneratedNames#fromPrefix}. */
+    void generateNamesWith(UnaryOperator<String> generator) {
+        generatedNames = generator;
+    }
+
+    private MockResponse create(ResourcePath target, RecordedRequest request, boolean recordCreator) {
+        Map<String, Object> object;
+        try {
+            object = parseObject(text(request.getBody()));
+        } catch (RuntimeException unreadable) {
+            return ApiErrors.badRequest("the body of the request was not valid JSON: " + unreadable.getMessage());
+        }
+        Optional<MockResponse> invalid = ObjectValidation.validateCreate(target, object, discovery);
+        if (invalid.isPresent()) {
+            return invalid.get();
+        }
+        if (target.namespace() != null && !namespaceExists(target.namespace())) {
+            return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
+        }
+        if (target.is("", "services")) {
+            Optional<ObjectValidation.Violation> taken = ClusterIps.takenOnCreate(object, this::clusterIpsInUse);
+            if (taken.isPresent()) {
+                return ObjectValidation.invalid("Service", "Service", "",
+                        String.valueOf(ObjectFields.at(object, "metadata", "name")), List.of(taken.get()));
+            }
+        }
+        storedForm.apply(target, object, null);
+        if (target.is("", "pods")) {
+            Optional<MockResponse> forbidden = DefaultServiceAccount.lookUpFor(object, target.namespace(), store);
+            if (forbidden.isPresent()) {
+                return forbidden.get();
+            }
+        }
+        if (recordCreator) {
+            ManagedFields.recordUpdate(null, object, request, target, clock.instant());
+        }
+        if (ObjectFields.at(object, "metadata", "name") == null
+                && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
+            return createWithGeneratedName(request, object, prefix);
+        }
+        MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        if (target.is("", "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
+            String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
+            seed("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
+        }
+        return created;
+    }
+
+    /**
+     * Creates {@code object} under a name made from its {@code generateName} ({@link GeneratedNames#fromPrefix}), as
+     * a real API server does: when the name is taken, with another one, {@value #GENERATE_NAME_ATTEMPTS} times at
+     * most; then the answer is the last AlreadyExists.
+     */
+    @SuppressWarnings("unchecked")
+    private MockResponse createWithGeneratedName(RecordedRequest request, Map<String, Object> object, String prefix) {
+        Map<String, Object> metadata = (Map<String, Object>) object.get("metadata");
+        MockResponse created = null;
+        for (int attempt = 0; attempt < GENERATE_NAME_ATTEMPTS
+                && (created == null || created.code() == HttpURLConnection.HTTP_CONFLICT); attempt++) {
+            metadata.put("name", generatedNames.apply(prefix));
+            created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
+                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        }
+        return created;
+    }
+
+    /** The cluster IPs of the stored Services. */
+    private Set<String> clusterIpsInUse() {
+        Map<String, Object> services = parseObject(text(store.handleGet("/api/v1/services").getBody()));
+        Set<String> inUse = new HashSet<>();
+        if (services.get("items") instanceof List<?> items) {
+            for (Object item : items) {
+                if (ObjectFields.at((Map<?, ?>) item, "spec", "clusterIPs") instanceof List<?> ips) {
+                    ips.forEach(ip -> inUse.add(String.valueOf(ip)));
+                }
+            }
+        }
+        return inUse;
+    }
+
+    private boolean namespaceExists(String namespace) {
+        return store.handleGet("/api/v1/namespaces/" + namespace).code() == HttpURLConnection.HTTP_OK;
+    }
+}

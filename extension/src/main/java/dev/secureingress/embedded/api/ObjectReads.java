@@ -1,0 +1,102 @@
+package dev.secureingress.embedded.api;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.json;
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
+import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
+
+/**
+ * Reads stored objects ({@code GET}) as a real API server answers them: one object, a {@code <Kind>List} filtered
+ * by any {@code fieldSelector}, or a watch; as tables ({@link ApiTables}) when kubectl asks for them.
+ */
+final class ObjectReads {
+
+    private final WatchedStore store;
+    private final ApiDiscovery discovery;
+    private final Clock clock;
+
+    ObjectReads(WatchedStore store, ApiDiscovery discovery, Clock clock) {
+        this.store = store;
+        this.discovery = discovery;
+        this.clock = clock;
+    }
+
+    /**
+     * Lists as a real server does: the list is a {@code <Kind>List} of the resource's group version (typed Go
+     * clients, such as the ones {@code kubectl describe} and {@code kubectl rollout history} read events and
+     * ReplicaSets with, reject a plain {@code List} or a {@code v1} ReplicaSetList) and a {@code fieldSelector}
+     * applies to any field (the store only knows name and namespace).
+     */
+    MockResponse list(ResourcePath target, RecordedRequest request) {
+        Optional<FieldSelector> selector;
+        try {
+            selector = FieldSelector.of(request.getPath());
+        } catch (IllegalArgumentException invalid) {
+            return ApiErrors.badRequest(invalid.getMessage());
+        }
+        MockResponse all = store.dispatch(selector.isEmpty() ? request : new RecordedRequest(request.getHttpVersion(),
+                request.method(), FieldSelector.withoutFieldSelector(request.getPath()), request.getHeaders(),
+                request.getBody()));
+        if (all.code() != HttpURLConnection.HTTP_OK) {
+            return all;
+        }
+        Map<String, Object> list = parseObject(text(all.getBody()));
+        discovery.resources(target.groupVersion()).stream()
+                .filter(resource -> resource.getName().equals(target.plural()))
+                .findFirst()
+                .ifPresent(resource -> {
+                    list.put("apiVersion", target.groupVersion());
+                    list.put("kind", resource.getKind() + "List");
+                });
+        if (selector.isPresent() && list.get("items") instanceof List<?> items) {
+            list.put("items", items.stream()
+                    .filter(item -> item instanceof Map<?, ?> object && selector.get().matches(object))
+                    .toList());
+        }
+        if (ApiTables.wanted(request.getHeader("Accept")) && list.get("items") instanceof List<?> items) {
+            Optional<Map<String, Object>> table = ApiTables.of(target.plural(), objects(items),
+                    list.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("resourceVersion") : null,
+                    clock);
+            if (table.isPresent()) {
+                return json(HttpURLConnection.HTTP_OK, Serialization.asJson(table.get()));
+            }
+        }
+        return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+    }
+
+    /** A watch; its events carry one-row tables when kubectl asks for tables ({@code kubectl get -w}). */
+    MockResponse watch(ResourcePath target, RecordedRequest request) {
+        MockResponse response = store.dispatch(request);
+        if (response.getWebSocketListener() == null || !ApiTables.wanted(request.getHeader("Accept"))) {
+            return response;
+        }
+        return response.withWebSocketUpgrade(new TableWatch(response.getWebSocketListener(), target.plural(), clock));
+    }
+
+    /** One object; as a one-row table when kubectl asks for one. */
+    MockResponse get(ResourcePath target, RecordedRequest request) {
+        MockResponse response = store.dispatch(request);
+        if (response.code() != HttpURLConnection.HTTP_OK || !ApiTables.wanted(request.getHeader("Accept"))
+                || target.subresource() != null) {
+            return response;
+        }
+        Map<String, Object> object = parseObject(text(response.getBody()));
+        return ApiTables.of(target.plural(), List.of(object), null, clock)
+                .map(table -> json(HttpURLConnection.HTTP_OK, Serialization.asJson(table)))
+                .orElse(response);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> objects(List<?> items) {
+        return items.stream().filter(Map.class::isInstance).map(item -> (Map<String, Object>) item).toList();
+    }
+}
