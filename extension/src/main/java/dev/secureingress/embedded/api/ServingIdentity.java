@@ -42,9 +42,12 @@ final class ServingIdentity {
     /** Protects the key only inside the in-memory key store the key managers are built from. */
     private static final char[] IN_MEMORY_PASSWORD = "embedded".toCharArray();
 
-    /** BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine. */
-    private static final SharedContextEngineOptions SSL_ENGINE_OPTIONS = new SharedContextEngineOptions(
-            OpenSSLEngineOptions.isAlpnAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+    /**
+     * BoringSSL (also the data plane's) handshakes several times faster than the JDK's engine. Which one is chosen
+     * when the first server context is built, at the first handshake: loading BoringSSL costs the better part of
+     * a second in a fresh JVM, which a cluster reached only in process never pays.
+     */
+    private static final SharedContextEngineOptions SSL_ENGINE_OPTIONS = new SharedContextEngineOptions();
 
     private final CertificateAuthority certificateAuthority;
     private final X509ExtendedKeyManager keyManager;
@@ -152,11 +155,14 @@ final class ServingIdentity {
     /** Engine options whose server context is built by the first server that asks and then shared. */
     private static final class SharedContextEngineOptions extends SSLEngineOptions {
 
-        private final SSLEngineOptions engine;
+        private SSLEngineOptions engine; // guarded by this, chosen when the first context is built
         private SslContext built;
 
-        SharedContextEngineOptions(SSLEngineOptions engine) {
-            this.engine = engine;
+        private synchronized SSLEngineOptions engine() {
+            if (engine == null) {
+                engine = OpenSSLEngineOptions.isAlpnAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+            }
+            return engine;
         }
 
         /** Shared, not copied: the context it holds is the point. */
@@ -167,7 +173,7 @@ final class ServingIdentity {
 
         @Override
         public SslContextFactory sslContextFactory() {
-            SslContextFactory settings = engine.sslContextFactory();
+            SslContextFactory settings = engine().sslContextFactory();
             return new SslContextFactory() {
                 @Override
                 public SslContextFactory useAlpn(boolean useAlpn) {
