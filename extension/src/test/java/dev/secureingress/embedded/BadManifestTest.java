@@ -1,10 +1,10 @@
 package dev.secureingress.embedded;
 
-import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.api.ApiServerForClass;
 import dev.secureingress.tls.Pem;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
@@ -25,29 +25,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadManifestTest {
 
-    private static EmbeddedApiServer api;
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
     private static HttpClient http;
     private static Path work;
 
     @BeforeAll
     static void start(@TempDir Path directory) throws Exception {
         work = directory;
-        api = EmbeddedApiServer.start();
         KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
         trusted.load(null, null);
-        trusted.setCertificateEntry("api-ca", Pem.readCertificates(api.caCertificatePem()).get(0));
+        trusted.setCertificateEntry("api-ca", Pem.readCertificates(api.server().caCertificatePem()).get(0));
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         http = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(30)).build();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
     }
 
     @Test
@@ -142,7 +135,7 @@ class BadManifestTest {
 
     @Test
     void apiNamesTheMissingObject() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.url()
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api.server().url()
                         + "/apis/gateway.networking.k8s.io/v1/namespaces/default/gateways/absent")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(404);
@@ -150,13 +143,13 @@ class BadManifestTest {
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(api.url() + path))
+        return http.send(HttpRequest.newBuilder(URI.create(api.server().url() + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Kubectl kubectl() {
         Kubectl.assumeInstalled();
-        return new Kubectl(api.writeKubeconfig(work.resolve("kubeconfig")), work);
+        return new Kubectl(api.server().writeKubeconfig(work.resolve("kubeconfig")), work);
     }
 }

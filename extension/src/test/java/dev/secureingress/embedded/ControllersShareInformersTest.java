@@ -1,6 +1,6 @@
 package dev.secureingress.embedded;
 
-import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.api.ApiServerForClass;
 import dev.secureingress.embedded.dataplane.NettyDataPlane;
 import dev.secureingress.embedded.dataplane.PortPolicy;
 import dev.secureingress.embedded.gateway.GatewayController;
@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -31,19 +32,18 @@ class ControllersShareInformersTest {
     private static final List<String> SHARED_KINDS = List.of("/api/v1/services", "/api/v1/namespaces",
             "/api/v1/endpoints", "/apis/discovery.k8s.io/v1/endpointslices");
 
-    private static EmbeddedApiServer api;
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
     private static NettyDataPlane dataPlane;
 
     @BeforeAll
     static void start() {
-        api = EmbeddedApiServer.start();
         dataPlane = NettyDataPlane.builder().portPolicy(PortPolicy.EPHEMERAL).build();
     }
 
     @AfterAll
     static void stop() {
         dataPlane.close();
-        api.close();
     }
 
     @Test
@@ -69,7 +69,7 @@ class ControllersShareInformersTest {
 
     @Test
     void theSharedInformersOutliveTheControllersThatReadThem() {
-        KubernetesClient client = api.inProcessClient();
+        KubernetesClient client = api.server().inProcessClient();
         try (SharedInformers shared = SharedInformers.open(client)) {
             WorkloadController.builder(client).sharedInformers(shared).build().start().close();
             GatewayController.start(client, dataPlane, shared).close();
@@ -92,7 +92,7 @@ class ControllersShareInformersTest {
 
     /** An in-process client of the API server that adds each request it sends ("GET /api/v1/services?...") to {@code requests}. */
     private static KubernetesClient recordingClient(List<String> requests) {
-        KubernetesClient inProcessClient = api.inProcessClient();
+        KubernetesClient inProcessClient = api.server().inProcessClient();
         HttpClient inProcess = inProcessClient.getHttpClient();
         Interceptor recorder = new Interceptor() {
             @Override

@@ -2,9 +2,8 @@ package dev.secureingress.embedded;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 
@@ -13,17 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedClusterGatewayEndpointTest {
 
-    private static EmbeddedCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = EmbeddedCluster.builder().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
 
     @Test
     void theClusterClientAndTheHttpsClientShareTheSameApi() {

@@ -12,9 +12,8 @@ import dev.secureingress.ingress.IngressReadiness;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
 import dev.secureingress.tls.SecretLayout;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,17 +27,8 @@ class EmbeddedClusterRotationTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String HOST = "rotated.example.com";
 
-    private static EmbeddedCluster cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = EmbeddedCluster.builder().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
 
     @Test
     void anUpdatedSecretIsServedOnTheNextHandshakeWhileAnOpenConnectionKeepsWorking() {

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  */
 final class KubectlOnEmbeddedCluster implements BeforeAllCallback, AfterAllCallback {
 
-    private EmbeddedCluster cluster;
+    private final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
     private Kubectl kubectl;
     private Path workDirectory;
 
@@ -28,15 +28,13 @@ final class KubectlOnEmbeddedCluster implements BeforeAllCallback, AfterAllCallb
     public void beforeAll(ExtensionContext context) throws IOException {
         Kubectl.assumeInstalled();
         workDirectory = Files.createTempDirectory("kubectl-" + context.getRequiredTestClass().getSimpleName());
-        cluster = EmbeddedCluster.builder().start();
+        cluster.beforeAll(context);
         kubectl = new Kubectl(cluster.apiServer().writeKubeconfig(workDirectory.resolve("kubeconfig")), workDirectory);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
-        if (cluster != null) {
-            cluster.close();
-        }
+        cluster.afterAll(context);
         if (workDirectory != null) {
             try (Stream<Path> files = Files.walk(workDirectory)) {
                 files.sorted(Comparator.reverseOrder()).forEach(KubectlOnEmbeddedCluster::delete);
@@ -45,7 +43,7 @@ final class KubectlOnEmbeddedCluster implements BeforeAllCallback, AfterAllCallb
     }
 
     EmbeddedCluster cluster() {
-        return cluster;
+        return cluster.cluster();
     }
 
     /** kubectl's working directory: files a test writes for {@code kubectl apply -f NAME} go here. */

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
@@ -19,20 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Service {@code default/kubernetes} of an embedded cluster, as on a real cluster, kept by its controllers. */
 class KubernetesServiceTest {
 
-    private static EmbeddedCluster cluster;
+    @RegisterExtension
+    static final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
     private static KubernetesClient client;
     private static URI apiServer;
 
     @BeforeAll
     static void start() {
-        cluster = EmbeddedCluster.builder().start();
         client = cluster.client();
         apiServer = URI.create(cluster.apiServer().url());
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
     }
 
     @Test

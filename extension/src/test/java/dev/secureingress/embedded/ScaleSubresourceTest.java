@@ -5,9 +5,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -22,20 +22,13 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ScaleSubresourceTest {
 
-    private static EmbeddedCluster cluster;
+    @RegisterExtension
+    static final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
     private static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        cluster = EmbeddedCluster.builder().start();
         client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test

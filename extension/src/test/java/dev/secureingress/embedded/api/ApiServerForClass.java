@@ -12,6 +12,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ApiServerForClass implements BeforeAllCallback, AfterAllCallback {
 
     private EmbeddedApiServer server;
+    private KubernetesClient inProcessClient;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -27,6 +28,14 @@ public final class ApiServerForClass implements BeforeAllCallback, AfterAllCallb
 
     public EmbeddedApiServer server() {
         return server;
+    }
+
+    /** One in-process client of the server, made on first use (owned by the server). */
+    public synchronized KubernetesClient inProcessClient() {
+        if (inProcessClient == null) {
+            inProcessClient = server.inProcessClient();
+        }
+        return inProcessClient;
     }
 
     /** The server's fabric8 client over HTTPS (owned by the server). */

@@ -6,7 +6,7 @@ import dev.secureingress.client.IngressClient;
 import dev.secureingress.client.IngressResponse;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
-import dev.secureingress.embedded.EmbeddedCluster;
+import dev.secureingress.embedded.EmbeddedClusterForClass;
 import dev.secureingress.fixtures.Fixture;
 import dev.secureingress.tls.CertificateAuthority;
 import dev.secureingress.tls.Credential;
@@ -15,9 +15,9 @@ import dev.secureingress.tls.SeedPki;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ListenerBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -41,24 +41,17 @@ class GatewayControllerEndToEndTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String HOST = SeedPki.HTTPBIN_HOST;
 
-    private static EmbeddedCluster cluster;
+    @RegisterExtension
+    static final EmbeddedClusterForClass cluster = new EmbeddedClusterForClass();
     private static KubernetesClient client;
     private static SeedPki pki;
     private static final String APPS = "default";
 
     @BeforeAll
     static void start() {
-        cluster = EmbeddedCluster.builder().start();
         client = cluster.client();
         pki = SeedPki.generate();
         new FixtureDeployer(client).deploy(Fixture.HTTPBIN, APPS);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     /** Creates the Gateway with one HTTPS listener for httpbin and the seed's HTTPRoute; waits until Programmed. */

@@ -1,6 +1,6 @@
 package dev.secureingress.embedded.watch;
 
-import dev.secureingress.embedded.api.EmbeddedApiServer;
+import dev.secureingress.embedded.api.ApiServerForClass;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,18 +28,13 @@ class InformerSetTest {
             .withGroup("example.com").withVersion("v1").withKind("Widget").withPlural("widgets").withNamespaced(true)
             .build();
 
-    private static EmbeddedApiServer api;
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
     private static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        api = EmbeddedApiServer.start();
         client = api.inProcessClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     @Test

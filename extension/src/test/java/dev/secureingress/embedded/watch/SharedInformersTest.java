@@ -1,13 +1,14 @@
 package dev.secureingress.embedded.watch;
 
+import dev.secureingress.embedded.api.ApiServerForClass;
 import dev.secureingress.embedded.api.EmbeddedApiServer;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,18 +20,13 @@ import static org.awaitility.Awaitility.await;
 
 class SharedInformersTest {
 
-    private static EmbeddedApiServer api;
+    @RegisterExtension
+    static final ApiServerForClass api = new ApiServerForClass();
     private static KubernetesClient client;
 
     @BeforeAll
     static void start() {
-        api = EmbeddedApiServer.start();
         client = api.inProcessClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        api.close();
     }
 
     @Test
