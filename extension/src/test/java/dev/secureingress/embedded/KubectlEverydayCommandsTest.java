@@ -142,6 +142,25 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void jsonAndStatusPatchesRecordTheirManagerAsOnACluster() {
+        succeeds(kubectl.run("create", "service", "clusterip", "managed", "--tcp=80:8080"), "service/managed created");
+
+        succeeds(kubectl.run("patch", "service", "managed", "--type=json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/metadata/labels/tier\",\"value\":\"web\"}]"),
+                "service/managed patched");
+        succeeds(kubectl.run("patch", "service", "managed", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"loadBalancer\":{\"ingress\":[{\"ip\":\"192.0.2.10\"}]}}}"),
+                "service/managed patched");
+
+        String managers = succeeds(kubectl.run("get", "service", "managed", "--show-managed-fields", "-o",
+                "jsonpath={range .metadata.managedFields[*]}{.manager}/{.operation}/{.subresource};{end}")).out();
+        assertThat(managers.split(";")).contains("kubectl-create/Update/", "kubectl-patch/Update/",
+                "kubectl-patch/Update/status");
+        String yaml = succeeds(kubectl.run("get", "service", "managed", "-o", "yaml", "--show-managed-fields")).out();
+        assertThat(yaml).contains("subresource: status").contains("f:loadBalancer:").contains("f:tier: {}");
+    }
+
+    @Test
     void theKubernetesServiceSendsItsPortToTheApiServer() {
         int apiServerPort = java.net.URI.create(kubectl.cluster().apiServer().url()).getPort();
 

@@ -19,9 +19,10 @@ import java.util.Set;
  *
  * <p>An update makes its manager ({@code fieldManager}, else the client's User-Agent up to its first {@code /}, as a
  * real API server names it) the owner of every field it added or changed; other managers lose those fields and
- * fields it removed. Simplified: managedFields a client sends on an update are ignored (the stored ones are kept),
- * writes to the {@code status} subresource and JSON patches record nothing, and an {@code Update} manager is known
- * by its name and subresource (not also its apiVersion).
+ * fields it removed. A write to the {@code status} subresource concerns only the status: its manager's entry carries
+ * {@code subresource: status} and is kept apart from the same manager's entry for the object itself. Simplified:
+ * managedFields a client sends on an update are ignored (the stored ones are kept), and an {@code Update} manager is
+ * known by its name and subresource (not also its apiVersion).
  */
 final class ManagedFields {
 
@@ -101,15 +102,19 @@ final class ManagedFields {
     /**
      * Records in {@code updated} (about to replace {@code current}, {@code null} for a create) that the manager of
      * {@code request} ({@link #managerOf}) updated it through {@code target}: the fields it added or changed become
-     * its own, the entries of {@code current} are kept otherwise.
+     * its own, the entries of {@code current} are kept otherwise. Through the {@code status} subresource only the
+     * status counts, in the manager's entry for that subresource.
      */
     static void recordUpdate(Map<String, Object> current, Map<String, Object> updated, RecordedRequest request,
             ResourcePath target, Instant now) {
         String manager = managerOf(request);
         String apiVersion = target.groupVersion();
+        String subresource = target.subresource();
+        boolean status = "status".equals(subresource);
         List<Entry> entries = current == null ? new ArrayList<>() : of(current);
-        Map<List<String>, Object> before = current == null ? Map.of() : FieldSet.valuesOf(current);
-        Map<List<String>, Object> after = FieldSet.valuesOf(updated);
+        Map<List<String>, Object> before = current == null ? Map.of()
+                : status ? FieldSet.statusValuesOf(current) : FieldSet.valuesOf(current);
+        Map<List<String>, Object> after = status ? FieldSet.statusValuesOf(updated) : FieldSet.valuesOf(updated);
         Set<List<String>> changed = new LinkedHashSet<>();
         after.forEach((path, value) -> {
             if (!before.containsKey(path) || !FieldSet.sameValue(before.get(path), value)) {
@@ -124,14 +129,14 @@ final class ManagedFields {
             Entry own = null;
             for (int i = 0; i < entries.size(); i++) {
                 Entry entry = entries.get(i);
-                if (entry.isManager(manager, UPDATE, null)) {
+                if (entry.isManager(manager, UPDATE, subresource)) {
                     own = entry;
                 } else {
                     entries.set(i, entry.withFields(entry.fields().minus(lost)));
                 }
             }
             FieldSet fields = (own == null ? FieldSet.empty() : own.fields()).plus(changed).minus(removed);
-            Entry updatedOwn = new Entry(manager, UPDATE, apiVersion, timestamp(now), null, fields);
+            Entry updatedOwn = new Entry(manager, UPDATE, apiVersion, timestamp(now), subresource, fields);
             if (own == null) {
                 entries.add(updatedOwn);
             } else {

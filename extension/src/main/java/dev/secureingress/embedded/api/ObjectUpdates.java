@@ -8,8 +8,10 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
 import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
@@ -20,7 +22,8 @@ import static dev.secureingress.embedded.api.ApiRequestDispatcher.withoutQuery;
  * Changes stored objects: replaces them ({@code PUT}) and patches them ({@code PATCH} with a JSON merge patch, a
  * strategic merge patch or a JSON patch), with the checks of a real API server ({@link UpdateValidation}), in
  * stored form ({@link StoredForm}), recording the writer's {@code Update} entry in {@code metadata.managedFields}
- * ({@link ManagedFields}). Server-side apply is {@link ServerSideApplyRequests}' job.
+ * ({@link ManagedFields}). Writes to the {@code status} subresource change only the status and record their entry
+ * for that subresource. Server-side apply is {@link ServerSideApplyRequests}' job.
  */
 final class ObjectUpdates {
 
@@ -40,9 +43,13 @@ final class ObjectUpdates {
         this.clock = clock;
     }
 
-    /** Replaces an object (PUT) in stored form, recording its field manager; status writes go to the store as sent. */
+    /**
+     * Replaces an object (PUT) in stored form, or its status (PUT to {@code /status}: only the sent status counts),
+     * recording the writer's {@code Update} entry.
+     */
     MockResponse replace(ResourcePath target, RecordedRequest request) {
-        if (target.subresource() != null || target.name() == null) {
+        boolean status = isStatus(target);
+        if ((target.subresource() != null && !status) || target.name() == null) {
             return store.dispatch(request);
         }
         Map<String, Object> object;
@@ -50,6 +57,9 @@ final class ObjectUpdates {
             object = parseObject(text(request.getBody()));
         } catch (RuntimeException unreadable) {
             return store.dispatch(request); // the store answers with its own error
+        }
+        if (status) {
+            return writeStatus(target, request, current -> withStatusOf(current, object));
         }
         MockResponse stored = store.handleGet(withoutQuery(request.getPath()));
         Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
@@ -66,11 +76,15 @@ final class ObjectUpdates {
                 request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
     }
 
-    /** A patch other than a server-side apply: a JSON merge patch, a strategic merge patch or a JSON patch. */
+    /**
+     * A patch other than a server-side apply: a JSON merge patch, a strategic merge patch or a JSON patch, of an
+     * object or of its status (to {@code /status}: only the patched status counts).
+     */
     MockResponse patch(ResourcePath target, RecordedRequest request) {
         String contentType = String.valueOf(request.getHeader("Content-Type"));
         boolean strategic = contentType.startsWith(STRATEGIC_MERGE_PATCH);
         boolean merge = contentType.startsWith(MERGE_PATCH);
+        boolean json = contentType.startsWith(JSON_PATCH);
         if (ManagedFields.parameter(request, "force") != null) {
             return ApiErrors.status(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not"
                     + " be specified for non-apply patch");
@@ -80,16 +94,22 @@ final class ObjectUpdates {
                     "the body of the request was in an unknown format - accepted media types include: "
                             + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
         }
-        String path = withoutQuery(request.getPath());
-        if (!(strategic || merge) || target.subresource() != null) {
-            if (contentType.startsWith(JSON_PATCH) && target.subresource() == null) {
-                Optional<MockResponse> refused = refusedJsonPatch(target, request, path);
-                if (refused.isPresent()) {
-                    return refused.get();
-                }
-            }
-            return store.dispatch(request); // JSON patch and status patches: the store's own handling
+        boolean status = isStatus(target);
+        if (!(strategic || merge || json) || (target.subresource() != null && !status) || target.name() == null) {
+            return store.dispatch(request); // the store's own handling and answers
         }
+        String patch = text(request.getBody());
+        UnaryOperator<Map<String, Object>> patching = original -> {
+            if (json) {
+                return JsonPatches.apply(original, patch);
+            }
+            Map<String, Object> mergePatch = parseObject(patch);
+            return strategic ? StrategicMergePatch.apply(original, mergePatch) : JsonMergePatch.apply(original, mergePatch);
+        };
+        if (status) {
+            return writeStatus(target, request, current -> withStatusOf(current, patching.apply(current)));
+        }
+        String path = withoutQuery(request.getPath());
         // as a real API server does, a patch is applied to the latest version: when a controller wrote the
         // object between our read and our write (409), the patch is applied again to what it wrote
         MockResponse written = null;
@@ -98,15 +118,14 @@ final class ObjectUpdates {
             if (current.code() != HttpURLConnection.HTTP_OK) {
                 return current;
             }
-            Map<String, Object> original;
+            Map<String, Object> original = parseObject(text(current.getBody()));
             Map<String, Object> patched;
             try {
-                original = parseObject(text(current.getBody()));
-                Map<String, Object> patch = parseObject(text(request.getBody()));
-                patched = strategic ? StrategicMergePatch.apply(original, patch) : JsonMergePatch.apply(original, patch);
+                patched = patching.apply(original);
             } catch (RuntimeException malformed) {
-                return ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
-                        + malformed.getMessage());
+                return json ? store.dispatch(request) // the store answers a JSON patch that does not apply
+                        : ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
+                                + malformed.getMessage());
             }
             Optional<MockResponse> refused = UpdateValidation.validate(target, patched, original);
             if (refused.isPresent()) {
@@ -120,16 +139,47 @@ final class ObjectUpdates {
         return written;
     }
 
-    /** The 422 answer to a JSON patch that {@link UpdateValidation} refuses; empty when it may be stored. */
-    private Optional<MockResponse> refusedJsonPatch(ResourcePath target, RecordedRequest request, String path) {
-        if (!UpdateValidation.concerns(target)) {
-            return Optional.empty();
+    /**
+     * Writes the status {@code statusWrite} makes of the latest version of the object, recording the writer's
+     * {@code Update} entry for the {@code status} subresource; again on the version a write in between made (409).
+     * What {@code statusWrite} cannot make (a JSON patch that does not apply) the store answers.
+     */
+    private MockResponse writeStatus(ResourcePath target, RecordedRequest request,
+            UnaryOperator<Map<String, Object>> statusWrite) {
+        String path = withoutQuery(request.getPath());
+        String objectPath = path.substring(0, path.lastIndexOf('/'));
+        MockResponse written = null;
+        for (int attempt = 0; attempt < PATCH_ATTEMPTS && (written == null || isConflict(written)); attempt++) {
+            MockResponse current = store.handleGet(objectPath);
+            if (current.code() != HttpURLConnection.HTTP_OK) {
+                return store.dispatch(request);
+            }
+            Map<String, Object> original = parseObject(text(current.getBody()));
+            Map<String, Object> updated;
+            try {
+                updated = statusWrite.apply(parseObject(text(current.getBody())));
+            } catch (RuntimeException notApplicable) {
+                return store.dispatch(request);
+            }
+            ManagedFields.recordUpdate(original, updated, request, target, clock.instant());
+            written = store.replaceWithStatus(objectPath, Serialization.asJson(updated));
         }
-        MockResponse current = store.handleGet(path);
-        if (current.code() != HttpURLConnection.HTTP_OK) {
-            return Optional.empty();
+        return written;
+    }
+
+    /** {@code current} with the status of {@code written} (none if it has none): a status write changes only that. */
+    private static Map<String, Object> withStatusOf(Map<String, Object> current, Map<String, Object> written) {
+        Map<String, Object> updated = new LinkedHashMap<>(current);
+        if (written.get("status") == null) {
+            updated.remove("status");
+        } else {
+            updated.put("status", written.get("status"));
         }
-        return UpdateValidation.validateJsonPatch(target, text(request.getBody()), parseObject(text(current.getBody())));
+        return updated;
+    }
+
+    private static boolean isStatus(ResourcePath target) {
+        return "status".equals(target.subresource()) && target.name() != null;
     }
 
     static boolean isConflict(MockResponse response) {

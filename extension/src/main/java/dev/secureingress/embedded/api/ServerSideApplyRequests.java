@@ -9,7 +9,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
@@ -46,6 +45,7 @@ final class ServerSideApplyRequests {
         return String.valueOf(request.getHeader("Content-Type")).startsWith(APPLY_PATCH);
     }
 
+    /** Applies the configuration in {@code request}'s body to the object or status {@code target} names. */
     MockResponse apply(ResourcePath target, RecordedRequest request) {
         String manager = ManagedFields.parameter(request, "fieldManager");
         if (manager == null || manager.isBlank()) {
@@ -110,30 +110,10 @@ final class ServerSideApplyRequests {
                 return refused.get();
             }
             storedForm.apply(target, merged, live);
-            written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
-                    new Buffer().writeUtf8(Serialization.asJson(merged))));
-            if (status && written.code() == HttpURLConnection.HTTP_OK) {
-                written = recordStatusApply(objectPath, merged, written);
-            }
+            written = status ? store.replaceWithStatus(objectPath, Serialization.asJson(merged))
+                    : store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
+                            new Buffer().writeUtf8(Serialization.asJson(merged))));
         }
         return written;
-    }
-
-    /**
-     * The store writes only the status of a status write; the applier's entry in {@code merged}'s managedFields is
-     * stored by a second write of the object, made on top of the status write ({@code statusWritten}).
-     */
-    private MockResponse recordStatusApply(String objectPath, Map<String, Object> merged, MockResponse statusWritten) {
-        Map<String, Object> stored = parseObject(text(statusWritten.getBody()));
-        if (!(stored.get("metadata") instanceof Map<?, ?> storedMetadata)
-                || !(merged.get("metadata") instanceof Map<?, ?> mergedMetadata)
-                || Objects.equals(storedMetadata.get("managedFields"), mergedMetadata.get("managedFields"))) {
-            return statusWritten;
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metadata = (Map<String, Object>) mergedMetadata;
-        metadata.put("resourceVersion", storedMetadata.get("resourceVersion"));
-        return store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath, jsonHeaders(),
-                new Buffer().writeUtf8(Serialization.asJson(merged))));
     }
 }

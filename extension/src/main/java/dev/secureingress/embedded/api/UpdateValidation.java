@@ -1,9 +1,6 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.zjsonpatch.JsonPatch;
-import tools.jackson.databind.JsonNode;
 
 import java.util.List;
 import java.util.Map;
@@ -32,21 +29,5 @@ final class UpdateValidation {
         }
         return ClusterIps.changeOnUpdate(object, current).map(violation -> ObjectValidation.invalid("Service",
                 "Service", "", target.name(), List.of(violation)));
-    }
-
-    /**
-     * An error answer for applying the JSON patch {@code patch} to {@code current}, or empty when the result may be
-     * stored or the patch does not apply (the store answers that).
-     */
-    static Optional<MockResponse> validateJsonPatch(ResourcePath target, String patch, Map<String, Object> current) {
-        Map<String, Object> patched;
-        try {
-            JsonNode result = JsonPatch.apply(Serialization.jsonMapper().readTree(patch),
-                    Serialization.jsonMapper().valueToTree(current));
-            patched = ApiRequestDispatcher.parseObject(result.toString());
-        } catch (RuntimeException notApplicable) {
-            return Optional.empty();
-        }
-        return validate(target, patched, current);
     }
 }

@@ -3,6 +3,9 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
@@ -26,6 +29,9 @@ import java.util.UUID;
  *
  * <p>A watch from a resource version ({@code kubectl get -w} watches from the version of the list it printed)
  * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
+ *
+ * <p>A status write that records its manager in {@code metadata.managedFields} replaces the whole object, status
+ * included ({@link #replaceWithStatus}): the store's own status writes keep the stored metadata.
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
 
@@ -33,6 +39,27 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     private final Object events = new Object();
     /** The numbered uid (quoted) the store gave the object created on this thread, and its random replacement. */
     private final ThreadLocal<String[]> replacedUid = new ThreadLocal<>();
+    /** Set while {@link #replaceWithStatus} writes: the status in the written object is stored too. */
+    private final ThreadLocal<Boolean> replacingWithStatus = new ThreadLocal<>();
+
+    /**
+     * Replaces the object at {@code objectPath} (not its {@code /status}) with {@code object} (JSON), its status
+     * included even where the resource has a status subresource; a write of the object would keep the stored status.
+     */
+    MockResponse replaceWithStatus(String objectPath, String object) {
+        replacingWithStatus.set(Boolean.TRUE);
+        try {
+            return dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath,
+                    Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(object)));
+        } finally {
+            replacingWithStatus.remove();
+        }
+    }
+
+    @Override
+    public boolean isStatusSubresourceEnabledForResource(String path) {
+        return replacingWithStatus.get() == null && super.isStatusSubresourceEnabledForResource(path);
+    }
 
     @Override
     public MockResponse handleCreate(RecordedRequest request) {
