@@ -6,6 +6,7 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.HttpURLConnection;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +35,8 @@ final class ObjectReads {
      * Lists as a real server does: the list is a {@code <Kind>List} of the resource's group version (typed Go
      * clients, such as the ones {@code kubectl describe} and {@code kubectl rollout history} read events and
      * ReplicaSets with, reject a plain {@code List} or a {@code v1} ReplicaSetList) and a {@code fieldSelector}
-     * applies to any field (the store only knows name and namespace).
+     * applies to any field (the store only knows name and namespace). Items come in the order of their storage
+     * keys ({@code <namespace>/<name>}), as etcd returns them, not in the order they were created.
      */
     MockResponse list(ResourcePath target, RecordedRequest request) {
         Optional<FieldSelector> selector;
@@ -57,9 +59,10 @@ final class ObjectReads {
                     list.put("apiVersion", target.groupVersion());
                     list.put("kind", resource.getKind() + "List");
                 });
-        if (selector.isPresent() && list.get("items") instanceof List<?> items) {
+        if (list.get("items") instanceof List<?> items) {
             list.put("items", items.stream()
-                    .filter(item -> item instanceof Map<?, ?> object && selector.get().matches(object))
+                    .filter(item -> selector.isEmpty() || item instanceof Map<?, ?> object && selector.get().matches(object))
+                    .sorted(Comparator.comparing(ObjectReads::storageKey))
                     .toList());
         }
         if (ApiTables.wanted(request.getHeader("Accept")) && list.get("items") instanceof List<?> items) {
@@ -93,6 +96,16 @@ final class ObjectReads {
         return ApiTables.of(target.plural(), List.of(object), null, clock)
                 .map(table -> json(HttpURLConnection.HTTP_OK, Serialization.asJson(table)))
                 .orElse(response);
+    }
+
+    /** Where etcd keeps an object, below its resource's prefix: {@code namespace/name}, or {@code name}. */
+    private static String storageKey(Object item) {
+        if (item instanceof Map<?, ?> object && object.get("metadata") instanceof Map<?, ?> metadata) {
+            Object name = metadata.get("name");
+            Object namespace = metadata.get("namespace");
+            return namespace == null ? String.valueOf(name) : namespace + "/" + name;
+        }
+        return "";
     }
 
     @SuppressWarnings("unchecked")

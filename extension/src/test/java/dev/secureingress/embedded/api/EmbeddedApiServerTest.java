@@ -68,6 +68,26 @@ class EmbeddedApiServerTest {
     }
 
     @Test
+    void listsAreInTheOrderOfTheStorageKeysNotOfCreation() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        List<String> namespaces = List.of("order-" + suffix, "order-" + suffix + "-b");
+        namespaces.forEach(namespace -> api.client().namespaces().resource(new NamespaceBuilder()
+                .withNewMetadata().withName(namespace).endMetadata().build()).create());
+        // created out of order; etcd keeps "order-x-b/..." before "order-x/..." ('-' sorts before '/')
+        for (String[] created : new String[][] {{namespaces.get(0), "zeta"}, {namespaces.get(0), "alpha"},
+                {namespaces.get(1), "mid"}}) {
+            api.client().configMaps().inNamespace(created[0]).resource(new ConfigMapBuilder()
+                    .withNewMetadata().withName(created[1]).endMetadata().build()).create();
+        }
+        assertThat(api.client().configMaps().inAnyNamespace().list().getItems())
+                .extracting(map -> map.getMetadata().getNamespace() + "/" + map.getMetadata().getName())
+                .filteredOn(key -> key.startsWith("order-" + suffix))
+                .containsExactly(namespaces.get(1) + "/mid", namespaces.get(0) + "/alpha", namespaces.get(0) + "/zeta");
+        assertThat(api.client().configMaps().inNamespace(namespaces.get(0)).list().getItems())
+                .extracting(map -> map.getMetadata().getName()).containsExactly("alpha", "zeta");
+    }
+
+    @Test
     void generateNameAppendsFiveCharactersOfTheRealServersAlphabet() {
         ConfigMap first = api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withGenerateName("generated-").endMetadata().build()).create();
