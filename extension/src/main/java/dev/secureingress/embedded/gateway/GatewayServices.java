@@ -2,6 +2,7 @@ package dev.secureingress.embedded.gateway;
 
 import dev.secureingress.embedded.dataplane.ProgrammedGateway;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -97,6 +98,17 @@ final class GatewayServices {
                 && Objects.equals(current.getMetadata().getOwnerReferences(), desired.getMetadata().getOwnerReferences());
     }
 
+    /** Marks an object Istio makes for {@code gateway} as the Gateway's: deleted with it, shown as its own. */
+    static OwnerReference ownerReference(Gateway gateway) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(gateway.getApiVersion() == null ? "gateway.networking.k8s.io/v1" : gateway.getApiVersion())
+                .withKind("Gateway")
+                .withName(gateway.getMetadata().getName())
+                .withUid(gateway.getMetadata().getUid())
+                .withController(true)
+                .build();
+    }
+
     private static Service desired(Gateway gateway, Map<Integer, String> portNames, ProgrammedGateway programmed) {
         List<ServicePort> ports = new ArrayList<>();
         for (var entry : new TreeMap<>(portNames).entrySet()) {
@@ -117,13 +129,7 @@ final class GatewayServices {
                 .withName(serviceName(gateway.getMetadata().getName()))
                 .withNamespace(gateway.getMetadata().getNamespace())
                 .addToLabels(GATEWAY_NAME_LABEL, gateway.getMetadata().getName())
-                .withOwnerReferences(new OwnerReferenceBuilder()
-                        .withApiVersion(gateway.getApiVersion() == null ? "gateway.networking.k8s.io/v1" : gateway.getApiVersion())
-                        .withKind("Gateway")
-                        .withName(gateway.getMetadata().getName())
-                        .withUid(gateway.getMetadata().getUid())
-                        .withController(true)
-                        .build())
+                .withOwnerReferences(ownerReference(gateway))
                 .endMetadata()
                 .withNewSpec()
                 .withType("LoadBalancer")

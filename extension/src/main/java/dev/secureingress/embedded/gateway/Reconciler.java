@@ -60,6 +60,7 @@ final class Reconciler {
     private final Clock clock;
     private final StatusWriter statuses;
     private final GatewayServices services;
+    private final GatewayDeployments deployments;
     private final CertificateRefs certificates;
     private final ListenerValidation listeners;
     private final RouteRules routeRules;
@@ -72,6 +73,7 @@ final class Reconciler {
         this.clock = clock;
         this.statuses = new StatusWriter(client);
         this.services = new GatewayServices(client, cluster);
+        this.deployments = new GatewayDeployments(client);
         ReferenceGrants grants = new ReferenceGrants(cluster);
         this.certificates = new CertificateRefs(cluster, grants);
         this.listeners = new ListenerValidation(certificates);
@@ -112,6 +114,7 @@ final class Reconciler {
                 services.apply(gateway, portNames(states), outcome.result());
             }
             writeGatewayStatus(gateway, states, outcome);
+            deployments.ensure(gateway);
         }
         for (var entry : routeOutcomes.entrySet()) {
             writeRouteStatus(entry.getKey(), entry.getValue());
@@ -126,6 +129,7 @@ final class Reconciler {
                 LOG.info("Gateway {} removed from the data plane", key);
             }
         }
+        deployments.retainOnly(ourGateways.keySet());
         statuses.retainOnly(allGateways.values());
         certificates.retainOnly(cluster.secretKeys());
     }
