@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersionBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -21,8 +21,9 @@ import java.util.Map;
 /**
  * The Gateway API standard-channel CustomResourceDefinitions, generated from fabric8's Gateway API model
  * classes: group, kind, plural, singular and scope come from the classes; served versions, short names
- * and the status subresource are listed here. The schemas keep unknown fields (the embedded API server
- * does not validate custom resources against an OpenAPI schema).
+ * and the status subresource are listed here. Each version's schema is the structural schema derived from the
+ * kind's model class ({@link ModelSchemas}): its properties and their types, without the required fields, enums,
+ * patterns and CEL rules of the upstream CRDs.
  */
 public final class GatewayApiCrds {
 
@@ -61,14 +62,12 @@ public final class GatewayApiCrds {
                         .withServed(true)
                         .withStorage(version.equals(storageVersion))
                         .withNewSubresources().withNewStatus().endStatus().endSubresources()
-                        .withNewSchema()
-                        .withOpenAPIV3Schema(new JSONSchemaPropsBuilder()
-                                .withType("object")
-                                .withXKubernetesPreserveUnknownFields(true)
-                                .build())
-                        .endSchema()
+                        .withNewSchema().endSchema()
                         .build())
                 .toList();
+        // set, not built: a builder would copy the whole shared schema for every version
+        JSONSchemaProps schema = ModelSchemas.ofKind(type);
+        versions.forEach(version -> version.getSchema().setOpenAPIV3Schema(schema));
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata()
                 .withName(plural + "." + group)
