@@ -108,6 +108,21 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
+    void getSortsByAnyFieldOfTheObjects() {
+        runningDeployment("sorted");
+        String pod = succeeds(kubectl.run("get", "pods", "-l", "app=sorted", "-o", "jsonpath={.items[0].metadata.name}")).out();
+        BoundedWait.<String>forState("the Started event of pod " + pod).atMost(Duration.ofSeconds(60))
+                .pollEvery(Duration.ofMillis(250))
+                .until(() -> kubectl.run("get", "events", "--field-selector", "involvedObject.name=" + pod).out(),
+                        out -> out.contains("Started container"));
+
+        // kubectl asks for tables with includeObject=Object and sorts on the rows' objects
+        assertThat(succeeds(kubectl.run("get", "events", "--sort-by=.lastTimestamp")).out()).startsWith("LAST SEEN   TYPE ").contains("pod/" + pod, "deployment/sorted");
+        assertThat(succeeds(kubectl.run("get", "pods", "--sort-by=.status.podIP")).out())
+                .startsWith("NAME ").contains(pod + " ");
+    }
+
+    @Test
     void describePrintsTheDefaultsARealServerSets() {
         runningDeployment("defaulted");
         succeeds(kubectl.run("expose", "deployment", "defaulted", "--port=80", "--target-port=8080"),

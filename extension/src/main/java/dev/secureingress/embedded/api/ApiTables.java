@@ -172,9 +172,39 @@ final class ApiTables {
         return accept != null && accept.contains("as=Table");
     }
 
+    /**
+     * What each row carries besides its cells, as the request's {@code includeObject} asks: nothing, the object's
+     * metadata (the default), or the whole object ({@code kubectl get --sort-by} sorts on it).
+     */
+    enum RowObject {
+        NONE, METADATA, OBJECT;
+
+        static RowObject requestedBy(String pathWithQuery) {
+            return switch (QueryParameters.first(pathWithQuery, "includeObject").orElse("Metadata")) {
+                case "None" -> NONE;
+                case "Object" -> OBJECT;
+                default -> METADATA;
+            };
+        }
+
+        private Optional<Map<String, Object>> of(Map<String, Object> item) {
+            return switch (this) {
+                case NONE -> Optional.empty();
+                case OBJECT -> Optional.of(item);
+                case METADATA -> {
+                    Map<String, Object> partial = new LinkedHashMap<>();
+                    partial.put("kind", "PartialObjectMetadata");
+                    partial.put("apiVersion", "meta.k8s.io/v1");
+                    partial.put("metadata", map(item, "metadata"));
+                    yield Optional.of(partial);
+                }
+            };
+        }
+    }
+
     /** The table of {@code items} of resource {@code plural}; empty for kinds printed as NAME and AGE. */
     static Optional<Map<String, Object>> of(String plural, List<Map<String, Object>> items, String resourceVersion,
-                                            Clock clock) {
+                                            RowObject rowObject, Clock clock) {
         List<Column> columns = COLUMNS.get(plural);
         if (columns == null) {
             return Optional.empty();
@@ -205,13 +235,9 @@ final class ApiTables {
             }
             afterAge.forEach(column -> cells.add(column.cell().apply(item, clock)));
             wideColumns.forEach(column -> cells.add(column.cell().apply(item, clock)));
-            Map<String, Object> partial = new LinkedHashMap<>();
-            partial.put("kind", "PartialObjectMetadata");
-            partial.put("apiVersion", "meta.k8s.io/v1");
-            partial.put("metadata", map(item, "metadata"));
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("cells", cells);
-            row.put("object", partial);
+            rowObject.of(item).ifPresent(object -> row.put("object", object));
             rows.add(row);
         }
         Map<String, Object> table = new LinkedHashMap<>();

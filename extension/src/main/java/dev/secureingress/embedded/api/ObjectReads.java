@@ -68,7 +68,7 @@ final class ObjectReads {
         if (ApiTables.wanted(request.getHeader("Accept")) && list.get("items") instanceof List<?> items) {
             Optional<Map<String, Object>> table = ApiTables.of(target.plural(), objects(items),
                     list.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("resourceVersion") : null,
-                    clock);
+                    ApiTables.RowObject.requestedBy(request.getPath()), clock);
             if (table.isPresent()) {
                 return json(HttpURLConnection.HTTP_OK, Serialization.asJson(table.get()));
             }
@@ -82,7 +82,8 @@ final class ObjectReads {
         if (response.getWebSocketListener() == null || !ApiTables.wanted(request.getHeader("Accept"))) {
             return response;
         }
-        return response.withWebSocketUpgrade(new TableWatch(response.getWebSocketListener(), target.plural(), clock));
+        return response.withWebSocketUpgrade(new TableWatch(response.getWebSocketListener(), target.plural(),
+                ApiTables.RowObject.requestedBy(request.getPath()), clock));
     }
 
     /** One object; as a one-row table when kubectl asks for one. */
@@ -93,7 +94,7 @@ final class ObjectReads {
             return response;
         }
         Map<String, Object> object = parseObject(text(response.getBody()));
-        return ApiTables.of(target.plural(), List.of(object), null, clock)
+        return ApiTables.of(target.plural(), List.of(object), null, ApiTables.RowObject.requestedBy(request.getPath()), clock)
                 .map(table -> json(HttpURLConnection.HTTP_OK, Serialization.asJson(table)))
                 .orElse(response);
     }

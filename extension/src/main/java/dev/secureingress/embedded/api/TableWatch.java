@@ -21,11 +21,13 @@ final class TableWatch extends ForwardingWatchListener {
     private static final Set<String> OBJECT_EVENTS = Set.of("ADDED", "MODIFIED", "DELETED");
 
     private final String plural;
+    private final ApiTables.RowObject rowObject;
     private final Clock clock;
 
-    TableWatch(WebSocketListener watch, String plural, Clock clock) {
+    TableWatch(WebSocketListener watch, String plural, ApiTables.RowObject rowObject, Clock clock) {
         super(watch);
         this.plural = plural;
+        this.rowObject = rowObject;
         this.clock = clock;
     }
 
@@ -59,7 +61,7 @@ final class TableWatch extends ForwardingWatchListener {
             }
             Object version = ObjectFields.at(object, "metadata", "resourceVersion");
             return ApiTables.of(plural, List.of((Map<String, Object>) object),
-                            version == null ? null : version.toString(), clock)
+                            version == null ? null : version.toString(), rowObject, clock)
                     .map(table -> {
                         event.put("object", table);
                         return Serialization.asJson(event);

@@ -41,7 +41,7 @@ class ApiTablesTest {
                         "conditions", List.of(Map.of("type", "Accepted", "status", "True"),
                                 Map.of("type", "Programmed", "status", "False"))));
 
-        Map<String, Object> table = ApiTables.of("gateways", List.of(gateway), "7", CLOCK).orElseThrow();
+        Map<String, Object> table = ApiTables.of("gateways", List.of(gateway), "7", ApiTables.RowObject.METADATA, CLOCK).orElseThrow();
 
         assertThat(table).containsEntry("kind", "Table").containsEntry("apiVersion", "meta.k8s.io/v1");
         assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
@@ -62,7 +62,7 @@ class ApiTablesTest {
                 "spec", Map.of("type", "LoadBalancer", "ports", List.of(Map.of("port", 80))),
                 "status", Map.of("loadBalancer", Map.of("ingress", List.of(Map.of("ip", "127.0.0.3")))));
 
-        List<Object> rows = list(ApiTables.of("services", List.of(pending, served), null, CLOCK).orElseThrow().get("rows"));
+        List<Object> rows = list(ApiTables.of("services", List.of(pending, served), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow().get("rows"));
 
         assertThat(list(((Map<?, ?>) rows.get(0)).get("cells")))
                 .containsExactly("mygateway-istio", "LoadBalancer", "10.96.0.10", "<pending>", "443:31443/TCP", "<unknown>",
@@ -80,7 +80,7 @@ class ApiTablesTest {
                         "ports", List.of(Map.of("port", 8080), Map.of("port", 9090)))));
         Map<String, Object> none = Map.of("metadata", Map.of("name", "helloworld"));
 
-        List<Object> rows = list(ApiTables.of("endpoints", List.of(four, none), null, CLOCK).orElseThrow().get("rows"));
+        List<Object> rows = list(ApiTables.of("endpoints", List.of(four, none), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow().get("rows"));
 
         assertThat(list(((Map<?, ?>) rows.get(0)).get("cells"))).containsExactly("httpbin",
                 "127.244.0.7:8080,127.244.0.8:8080,127.244.0.7:9090 + 1 more...", "<unknown>");
@@ -95,7 +95,7 @@ class ApiTablesTest {
                 "ports", List.of(Map.of("name", "http", "port", 8080)),
                 "endpoints", List.of(Map.of("addresses", List.of("127.244.0.7")), Map.of("addresses", List.of("127.244.0.8"))));
 
-        Map<String, Object> table = ApiTables.of("endpointslices", List.of(slice), null, CLOCK).orElseThrow();
+        Map<String, Object> table = ApiTables.of("endpointslices", List.of(slice), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow();
 
         assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
                 .containsExactly("Name", "AddressType", "Ports", "Endpoints", "Age");
@@ -113,7 +113,7 @@ class ApiTablesTest {
         Map<String, Object> notReady = Map.of("metadata", Map.of("name", "worker"),
                 "status", Map.of("conditions", List.of(Map.of("type", "Ready", "status", "Unknown"))));
 
-        Map<String, Object> table = ApiTables.of("nodes", List.of(node, notReady), null, CLOCK).orElseThrow();
+        Map<String, Object> table = ApiTables.of("nodes", List.of(node, notReady), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow();
         List<Object> rows = list(table.get("rows"));
 
         assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).limit(5)
@@ -130,7 +130,7 @@ class ApiTablesTest {
         Map<String, Object> crd = Map.of("metadata", Map.of("name", "gateways.gateway.networking.k8s.io",
                 "creationTimestamp", created));
 
-        Map<String, Object> table = ApiTables.of("customresourcedefinitions", List.of(crd), null, CLOCK).orElseThrow();
+        Map<String, Object> table = ApiTables.of("customresourcedefinitions", List.of(crd), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow();
 
         assertThat(list(table.get("columnDefinitions")).stream().map(c -> (Object) ((Map<?, ?>) c).get("name")).toList())
                 .containsExactly("Name", "Created At");
@@ -149,7 +149,7 @@ class ApiTablesTest {
                 "firstTimestamp", NOW.minusSeconds(90).toString(), "lastTimestamp", NOW.minusSeconds(5).toString(),
                 "count", 2);
 
-        Map<String, Object> table = ApiTables.of("events", List.of(event), null, CLOCK).orElseThrow();
+        Map<String, Object> table = ApiTables.of("events", List.of(event), null, ApiTables.RowObject.METADATA, CLOCK).orElseThrow();
 
         List<Object> definitions = list(table.get("columnDefinitions"));
         assertThat(definitions.stream().filter(c -> ((Map<?, ?>) c).get("priority").equals(0))
@@ -164,8 +164,33 @@ class ApiTablesTest {
     }
 
     @Test
+    void rowsCarryTheObjectTheRequestAsksForWithIncludeObject() {
+        Map<String, Object> event = Map.of("metadata", Map.of("name", "e", "creationTimestamp", NOW.toString()),
+                "involvedObject", Map.of("kind", "Pod", "name", "p"), "lastTimestamp", NOW.toString());
+
+        assertThat(rowObject("/api/v1/events", event)).as("default: metadata")
+                .containsEntry("kind", "PartialObjectMetadata").doesNotContainKey("lastTimestamp");
+        assertThat(rowObject("/api/v1/events?includeObject=Object", event)).as("--sort-by asks for the object")
+                .isEqualTo(event);
+        Map<String, Object> row = stringKeyed(list(ApiTables.of("events", List.of(event), null,
+                ApiTables.RowObject.requestedBy("/api/v1/events?includeObject=None"), CLOCK).orElseThrow().get("rows")).get(0));
+        assertThat(row).containsOnlyKeys("cells");
+    }
+
+    private static Map<String, Object> rowObject(String path, Map<String, Object> item) {
+        Map<String, Object> row = stringKeyed(list(ApiTables.of("events", List.of(item), null,
+                ApiTables.RowObject.requestedBy(path), CLOCK).orElseThrow().get("rows")).get(0));
+        return stringKeyed(row.get("object"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeyed(Object map) {
+        return (Map<String, Object>) map;
+    }
+
+    @Test
     void kindsWithoutColumnsAreLeftToKubectl() {
-        assertThat(ApiTables.of("serviceaccounts", List.of(), null, CLOCK)).isEmpty();
+        assertThat(ApiTables.of("serviceaccounts", List.of(), null, ApiTables.RowObject.METADATA, CLOCK)).isEmpty();
         assertThat(ApiTables.wanted("application/json;as=Table;v=v1;g=meta.k8s.io,application/json")).isTrue();
         assertThat(ApiTables.wanted("application/json")).isFalse();
         assertThat(ApiTables.wanted(null)).isFalse();
