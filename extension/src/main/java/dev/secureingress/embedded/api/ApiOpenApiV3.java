@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,9 +16,12 @@ import java.util.Optional;
 
 /**
  * The OpenAPI v3 documents ({@code /openapi/v3} and {@code /openapi/v3/<api|apis/group>/<version>}) that
- * kubectl reads before it creates or patches objects.
+ * kubectl reads before it creates or patches objects, and for {@code kubectl explain}.
  *
- * <p>They describe operations, not schemas: every resource's PATCH operation carries its
+ * <p>A custom resource's document carries its CRD's schema in {@code components.schemas}, named as the API server
+ * names it (the group's labels reversed, the version, the kind: {@code io.k8s.networking.gateway.v1.Gateway}) and
+ * marked with its {@code x-kubernetes-group-version-kind}, which is how kubectl explain finds it. Built-in kinds have
+ * no schema there (kubectl explain says so). Every resource's PATCH operation carries its
  * {@code x-kubernetes-group-version-kind} and the {@code fieldValidation} query parameter, which tells
  * kubectl that validation happens on the server (so it needs no client-side schema), and lists no
  * request content types, which makes kubectl compute strategic merge patches for built-in kinds from its
@@ -27,10 +32,12 @@ final class ApiOpenApiV3 {
     private static final String PREFIX = "/openapi/v3";
 
     private final ApiDiscovery discovery;
+    private final ObjectSchemas schemas;
     private final String kubernetesVersion;
 
-    ApiOpenApiV3(ApiDiscovery discovery, String kubernetesVersion) {
+    ApiOpenApiV3(ApiDiscovery discovery, ObjectSchemas schemas, String kubernetesVersion) {
         this.discovery = discovery;
+        this.schemas = schemas;
         this.kubernetesVersion = kubernetesVersion;
     }
 
@@ -65,6 +72,7 @@ final class ApiOpenApiV3 {
         String version = slash < 0 ? groupVersion : groupVersion.substring(slash + 1);
         String base = slash < 0 ? "/api/" + version : "/apis/" + groupVersion;
         Map<String, Object> paths = new LinkedHashMap<>();
+        Map<String, Object> components = new LinkedHashMap<>();
         List<APIResource> resources = discovery.resources(groupVersion);
         for (APIResource resource : resources) {
             String[] plural = resource.getName().split("/", 2);
@@ -78,14 +86,34 @@ final class ApiOpenApiV3 {
             patch.put("x-kubernetes-action", "patch");
             patch.put("x-kubernetes-group-version-kind", Map.of("group", group, "version", version, "kind", resource.getKind()));
             paths.put(itemPath, Map.of("patch", patch));
+            if (plural.length == 1 && !ApiDiscovery.isBuiltIn(groupVersion)) {
+                schemas.of(new ResourcePath(group, version, null, plural[0], null, null)).ifPresent(schema ->
+                        components.put(schemaName(group, version, schema.kind()), withKind(schema.schema(),
+                                Map.of("group", group, "version", version, "kind", schema.kind()))));
+            }
         }
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.0.0");
         document.put("info", Map.of("title", "Kubernetes", "version", kubernetesVersion));
         document.put("paths", paths);
-        // no schemas: kubectl explain then says it has none for a kind instead of failing in its template
-        document.put("components", Map.of("schemas", Map.of()));
+        // built-in kinds have none: kubectl explain then says it has none instead of failing in its template
+        document.put("components", Map.of("schemas", components));
         return Serialization.asJson(document);
+    }
+
+    /** The API server's name of a kind's schema, e.g. {@code io.k8s.networking.gateway.v1.Gateway}. */
+    private static String schemaName(String group, String version, String kind) {
+        List<String> labels = new ArrayList<>(List.of(group.split("\\.")));
+        Collections.reverse(labels);
+        return String.join(".", labels) + "." + version + "." + kind;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> withKind(Object schema, Map<String, String> groupVersionKind) {
+        Map<String, Object> described = new LinkedHashMap<>(
+                Serialization.jsonMapper().convertValue(schema, Map.class));
+        described.put("x-kubernetes-group-version-kind", List.of(groupVersionKind));
+        return described;
     }
 
     private static String relativePath(String groupVersion) {

@@ -49,9 +49,12 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ApiDiscovery discovery = new ApiDiscovery(this::storedCrds);
     private final ScaleSubresource scale = new ScaleSubresource(store);
     private final StoredForm storedForm = new StoredForm(new ClusterIps());
-    private final ObjectCreation creation = new ObjectCreation(store, discovery, storedForm, clock);
-    private final ObjectUpdates updates = new ObjectUpdates(store, storedForm, clock);
-    private final ServerSideApplyRequests applies = new ServerSideApplyRequests(store, storedForm, creation, clock);
+    private final ObjectSchemas schemas = new ObjectSchemas(this::storedCrds);
+    private final FieldValidation fieldValidation = new FieldValidation(schemas);
+    private final ObjectCreation creation = new ObjectCreation(store, discovery, storedForm, fieldValidation, clock);
+    private final ObjectUpdates updates = new ObjectUpdates(store, storedForm, fieldValidation, clock);
+    private final ServerSideApplyRequests applies =
+            new ServerSideApplyRequests(store, storedForm, creation, fieldValidation, clock);
     private final ObjectReads reads = new ObjectReads(store, discovery, clock);
     private final ObjectDeletion deletion = new ObjectDeletion(store, discovery);
     private final ApiOpenApiV3 openApi;
@@ -63,7 +66,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     ApiRequestDispatcher(Map<String, String> versionInfo) {
         this.versionInfo = versionInfo;
-        this.openApi = new ApiOpenApiV3(discovery, versionInfo.get("gitVersion"));
+        this.openApi = new ApiOpenApiV3(discovery, schemas, versionInfo.get("gitVersion"));
     }
 
     @Override

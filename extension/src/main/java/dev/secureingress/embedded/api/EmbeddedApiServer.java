@@ -317,7 +317,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /** A dispatcher holding the seed objects, copied from the JVM's {@link SeedTemplate}. */
-    private static ApiRequestDispatcher seededDispatcher() {
+    static ApiRequestDispatcher seededDispatcher() {
         return SeedTemplate.DISPATCHER.copy();
     }
 

@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsOrArray;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaPropsOrBool;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JsonDeserialize;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -137,7 +139,8 @@ final class ModelSchemas {
             intOrString.setXKubernetesIntOrString(true);
             return intOrString;
         }
-        if (javaType == Object.class || javaType == AnyType.class || JsonNode.class.isAssignableFrom(javaType)) {
+        if (javaType == Object.class || javaType == AnyType.class || JsonNode.class.isAssignableFrom(javaType)
+                || readByItsOwnDeserializer(javaType)) {
             return unknownContent();
         }
         if (javaType.isArray()) {
@@ -146,6 +149,15 @@ final class ModelSchemas {
             return array;
         }
         return objectSchema(javaType, deriving);
+    }
+
+    /**
+     * True for a class Jackson reads with a deserializer of its own (e.g. JSONSchemaPropsOrBool, a boolean or a
+     * schema): its JSON form is not its fields.
+     */
+    private static boolean readByItsOwnDeserializer(Class<?> type) {
+        JsonDeserialize deserialize = type.getAnnotation(JsonDeserialize.class);
+        return deserialize != null && deserialize.using() != ValueDeserializer.None.class;
     }
 
     private static JSONSchemaProps typed(String type) {

@@ -24,7 +24,8 @@ import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
  * Creates objects ({@code POST} to a collection) after the checks and changes of a real API server: validation,
  * the namespace must exist, a Service's explicit cluster IP must be free, stored form ({@link StoredForm}), a pod's
  * ServiceAccount must exist, names made from {@code generateName}, and a new namespace gets its {@code default}
- * ServiceAccount. The creator's {@code Update} entry goes into {@code metadata.managedFields} ({@link ManagedFields}).
+ * ServiceAccount. Fields and values that do not fit the resource's schema are refused or dropped
+ * ({@link FieldValidation}). The creator's {@code Update} entry goes into {@code metadata.managedFields} ({@link ManagedFields}).
  */
 final class ObjectCreation {
 
@@ -34,13 +35,16 @@ final class ObjectCreation {
     private final WatchedStore store;
     private final ApiDiscovery discovery;
     private final StoredForm storedForm;
+    private final FieldValidation fieldValidation;
     private final Clock clock;
     private volatile UnaryOperator<String> generatedNames = GeneratedNames::fromPrefix;
 
-    ObjectCreation(WatchedStore store, ApiDiscovery discovery, StoredForm storedForm, Clock clock) {
+    ObjectCreation(WatchedStore store, ApiDiscovery discovery, StoredForm storedForm, FieldValidation fieldValidation,
+                   Clock clock) {
         this.store = store;
         this.discovery = discovery;
         this.storedForm = storedForm;
+        this.fieldValidation = fieldValidation;
         this.clock = clock;
     }
 
@@ -90,6 +94,10 @@ final class ObjectCreation {
         if (invalid.isPresent()) {
             return invalid.get();
         }
+        FieldValidation.Outcome checked = fieldValidation.checkWritten(target, request, object);
+        if (checked.refusal().isPresent()) {
+            return checked.refusal().get();
+        }
         if (target.namespace() != null && !namespaceExists(target.namespace())) {
             return ApiErrors.notFound("namespaces \"" + target.namespace() + "\" not found");
         }
@@ -112,7 +120,7 @@ final class ObjectCreation {
         }
         if (ObjectFields.at(object, "metadata", "name") == null
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
-            return createWithGeneratedName(request, object, prefix);
+            return checked.warned(createWithGeneratedName(request, object, prefix));
         }
         MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
                 request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
@@ -120,7 +128,7 @@ final class ObjectCreation {
             String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
             seed("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
         }
-        return created;
+        return checked.warned(created);
     }
 
     /**

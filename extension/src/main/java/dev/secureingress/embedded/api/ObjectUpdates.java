@@ -35,11 +35,13 @@ final class ObjectUpdates {
 
     private final WatchedStore store;
     private final StoredForm storedForm;
+    private final FieldValidation fieldValidation;
     private final Clock clock;
 
-    ObjectUpdates(WatchedStore store, StoredForm storedForm, Clock clock) {
+    ObjectUpdates(WatchedStore store, StoredForm storedForm, FieldValidation fieldValidation, Clock clock) {
         this.store = store;
         this.storedForm = storedForm;
+        this.fieldValidation = fieldValidation;
         this.clock = clock;
     }
 
@@ -58,8 +60,12 @@ final class ObjectUpdates {
         } catch (RuntimeException unreadable) {
             return store.dispatch(request); // the store answers with its own error
         }
+        FieldValidation.Outcome checked = fieldValidation.checkWritten(target, request, object);
+        if (checked.refusal().isPresent()) {
+            return checked.refusal().get();
+        }
         if (status) {
-            return writeStatus(target, request, current -> withStatusOf(current, object));
+            return checked.warned(writeStatus(target, request, current -> withStatusOf(current, object)));
         }
         MockResponse stored = store.handleGet(withoutQuery(request.getPath()));
         Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
@@ -72,8 +78,8 @@ final class ObjectUpdates {
         if (current != null) {
             ManagedFields.recordUpdate(current, object, request, target, clock.instant());
         }
-        return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+        return checked.warned(store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object)))));
     }
 
     /**
@@ -107,7 +113,15 @@ final class ObjectUpdates {
             return strategic ? StrategicMergePatch.apply(original, mergePatch) : JsonMergePatch.apply(original, mergePatch);
         };
         if (status) {
-            return writeStatus(target, request, current -> withStatusOf(current, patching.apply(current)));
+            FieldValidation.Outcome checked = checkStatusPatch(target, request, patching);
+            if (checked.refusal().isPresent()) {
+                return checked.refusal().get();
+            }
+            return checked.warned(writeStatus(target, request, current -> {
+                Map<String, Object> patched = patching.apply(current);
+                fieldValidation.checkPatched(target, request, patched); // drops what the check above reported
+                return withStatusOf(current, patched);
+            }));
         }
         String path = withoutQuery(request.getPath());
         // as a real API server does, a patch is applied to the latest version: when a controller wrote the
@@ -127,16 +141,38 @@ final class ObjectUpdates {
                         : ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
                                 + malformed.getMessage());
             }
-            Optional<MockResponse> refused = UpdateValidation.validate(target, patched, original);
+            FieldValidation.Outcome checked = fieldValidation.checkPatched(target, request, patched);
+            Optional<MockResponse> refused = checked.refusal()
+                    .or(() -> UpdateValidation.validate(target, patched, original));
             if (refused.isPresent()) {
                 return refused.get();
             }
             storedForm.apply(target, patched, original);
             ManagedFields.recordUpdate(original, patched, request, target, clock.instant());
-            written = store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
-                    new Buffer().writeUtf8(Serialization.asJson(patched))));
+            written = checked.warned(store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path,
+                    jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(patched)))));
         }
         return written;
+    }
+
+    /**
+     * The check of the object a status patch makes of the latest version (nothing found when there is none or the
+     * patch does not apply: {@link #writeStatus} answers that).
+     */
+    private FieldValidation.Outcome checkStatusPatch(ResourcePath target, RecordedRequest request,
+                                                     UnaryOperator<Map<String, Object>> patching) {
+        String path = withoutQuery(request.getPath());
+        MockResponse current = store.handleGet(path.substring(0, path.lastIndexOf('/')));
+        if (current.code() != HttpURLConnection.HTTP_OK) {
+            return FieldValidation.Outcome.NOTHING_FOUND;
+        }
+        Map<String, Object> patched;
+        try {
+            patched = patching.apply(parseObject(text(current.getBody())));
+        } catch (RuntimeException notApplicable) {
+            return FieldValidation.Outcome.NOTHING_FOUND;
+        }
+        return fieldValidation.checkPatched(target, request, patched);
     }
 
     /**

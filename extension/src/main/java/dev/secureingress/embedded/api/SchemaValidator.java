@@ -34,7 +34,7 @@ final class SchemaValidator {
     private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
     private static final JSONSchemaProps OBJECT_META = ModelSchemas.ofObject(ObjectMeta.class);
 
-    /** What a check found: the paths of the unknown fields it pruned, in order, and the values the schema refuses. */
+    /** What a check found: the paths of the unknown fields it pruned, sorted, and the values the schema refuses. */
     record Findings(List<String> unknownFields, List<ObjectValidation.Violation> violations) {
     }
 
@@ -48,7 +48,8 @@ final class SchemaValidator {
     static Findings check(JSONSchemaProps schema, Map<String, Object> object) {
         SchemaValidator validator = new SchemaValidator();
         validator.checkObject(schema, object, "", true);
-        return new Findings(List.copyOf(validator.unknownFields), List.copyOf(validator.violations));
+        // sorted, as the API server sorts the fields it prunes
+        return new Findings(validator.unknownFields.stream().sorted().toList(), List.copyOf(validator.violations));
     }
 
     private void checkValue(JSONSchemaProps schema, Object value, String path) {

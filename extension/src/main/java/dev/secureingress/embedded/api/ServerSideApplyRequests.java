@@ -31,12 +31,15 @@ final class ServerSideApplyRequests {
     private final WatchedStore store;
     private final StoredForm storedForm;
     private final ObjectCreation creation;
+    private final FieldValidation fieldValidation;
     private final Clock clock;
 
-    ServerSideApplyRequests(WatchedStore store, StoredForm storedForm, ObjectCreation creation, Clock clock) {
+    ServerSideApplyRequests(WatchedStore store, StoredForm storedForm, ObjectCreation creation,
+                            FieldValidation fieldValidation, Clock clock) {
         this.store = store;
         this.storedForm = storedForm;
         this.creation = creation;
+        this.fieldValidation = fieldValidation;
         this.clock = clock;
     }
 
@@ -73,6 +76,10 @@ final class ServerSideApplyRequests {
             return ApiErrors.badRequest("the name of the object (" + ObjectFields.at(applied, "metadata", "name")
                     + ") does not match the name on the URL (" + target.name() + ")");
         }
+        Optional<MockResponse> undeclared = fieldValidation.checkApplied(target, applied);
+        if (undeclared.isPresent()) {
+            return undeclared.get();
+        }
         String path = withoutQuery(request.getPath());
         String objectPath = status ? path.substring(0, path.lastIndexOf('/')) : path;
         String collection = objectPath.substring(0, objectPath.lastIndexOf('/'));
@@ -105,7 +112,8 @@ final class ServerSideApplyRequests {
             } catch (RuntimeException malformed) {
                 return ApiErrors.badRequest("invalid apply configuration: " + malformed.getMessage());
             }
-            Optional<MockResponse> refused = UpdateValidation.validate(target, merged, live);
+            Optional<MockResponse> refused = UpdateValidation.validate(target, merged, live)
+                    .or(() -> fieldValidation.checkWritten(target, request, merged).refusal());
             if (refused.isPresent()) {
                 return refused.get();
             }

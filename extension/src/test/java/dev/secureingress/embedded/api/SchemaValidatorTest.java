@@ -54,7 +54,7 @@ class SchemaValidatorTest {
 
         SchemaValidator.Findings findings = SchemaValidator.check(ModelSchemas.ofKind(Gateway.class), gateway);
 
-        assertThat(findings.unknownFields()).containsExactly("metadata.colour", "spec.listners", "spec.listeners[0].portt");
+        assertThat(findings.unknownFields()).containsExactly("metadata.colour", "spec.listeners[0].portt", "spec.listners");
         assertThat(findings.violations()).isEmpty();
         assertThat(Serialization.asJson(gateway)).doesNotContain("listners").doesNotContain("portt")
                 .doesNotContain("colour").contains("any-key").contains("any.option/key").contains("\"port\":443");
