@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ControllersShareInformersTest {
 
     private static final List<String> SHARED_KINDS = List.of("/api/v1/services", "/api/v1/namespaces",
-            "/api/v1/endpoints", "/apis/discovery.k8s.io/v1/endpointslices");
+            "/api/v1/endpoints", "/apis/discovery.k8s.io/v1/endpointslices", "/apis/apps/v1/deployments");
 
     @RegisterExtension
     static final ApiServerForClass api = new ApiServerForClass();

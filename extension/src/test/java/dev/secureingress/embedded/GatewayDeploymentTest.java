@@ -64,6 +64,22 @@ class GatewayDeploymentTest {
     }
 
     @Test
+    void aDeploymentDeletedWhileItsGatewayLivesIsMadeAgain() {
+        KubernetesClient client = cluster.client();
+        String namespace = newNamespace();
+        client.resource(gateway(namespace, "kept", "HTTP", 80)).create();
+        String first = awaitAvailable(namespace, "kept-istio").getMetadata().getUid();
+
+        client.apps().deployments().inNamespace(namespace).withName("kept-istio").delete();
+
+        BoundedWait.<Deployment>forState("Deployment " + namespace + "/kept-istio made again")
+                .atMost(WAIT)
+                .until(() -> client.apps().deployments().inNamespace(namespace).withName("kept-istio").get(),
+                        d -> d != null && !d.getMetadata().getUid().equals(first));
+        assertThat(awaitAvailable(namespace, "kept-istio").getStatus().getReadyReplicas()).isEqualTo(1);
+    }
+
+    @Test
     void deletingTheGatewayDeletesItsDeploymentServiceAccountAndPods() {
         KubernetesClient client = cluster.client();
         String namespace = newNamespace();

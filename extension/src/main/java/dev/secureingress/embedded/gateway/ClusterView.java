@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -77,6 +78,14 @@ final class ClusterView {
 
     Service service(String namespace, String name) {
         return get(Service.class, namespace, name);
+    }
+
+    Deployment deployment(String namespace, String name) {
+        return get(Deployment.class, namespace, name);
+    }
+
+    List<Deployment> deployments() {
+        return list(Deployment.class);
     }
 
     Endpoints endpoints(String namespace, String name) {

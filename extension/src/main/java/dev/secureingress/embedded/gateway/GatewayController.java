@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -103,6 +104,7 @@ public final class GatewayController implements AutoCloseable {
         follow(shared.services(), Service.class, cluster);
         follow(shared.endpoints(), Endpoints.class, cluster);
         follow(shared.endpointSlices(), EndpointSlice.class, cluster);
+        follow(shared.deployments(), Deployment.class, cluster);
         try {
             this.informers = watches.start(SYNC_TIMEOUT);
         } catch (RuntimeException e) {

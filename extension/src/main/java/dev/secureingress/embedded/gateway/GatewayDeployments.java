@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.gateway;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -12,21 +13,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.HttpURLConnection;
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code <gateway>-istio} Deployment and ServiceAccount Istio creates for every Gateway, owned by the Gateway:
+ * The {@code <gateway>-istio} Deployment and ServiceAccount Istio makes for every Gateway, owned by the Gateway:
  * one replica of Istio's proxy image, labelled {@code gateway.networking.k8s.io/gateway-name=<gateway>}, whose pod
  * the workload controller runs as {@code IstioProxyStandIn} (it answers the readiness probe; the embedded data plane
  * serves the traffic). {@code kubectl get deploy,pods -n <namespace>} and waits for the Deployment to be Available
  * see what they see on Istio.
  *
- * <p>They are created once, when the controller first reconciles the Gateway (also when its listeners cannot be
- * programmed, as Istio deploys them), and deleted with the Gateway. Unlike Istio, which
- * keeps applying them, a Deployment deleted by hand is not made again while its Gateway lives.
+ * <p>As Istio does, the controller keeps them: a Deployment deleted while its Gateway lives is made again (also when
+ * the Gateway's listeners cannot be programmed), and both are deleted with the Gateway. A Deployment edited by hand
+ * is left as it is.
  */
 final class GatewayDeployments {
 
@@ -37,29 +37,39 @@ final class GatewayDeployments {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayDeployments.class);
 
     private final KubernetesClient client;
-    /** Gateways ({@code namespace/name}) whose Deployment exists. */
-    private final Set<String> created = new HashSet<>();
+    private final ClusterView cluster;
+    /**
+     * Deployments ({@code namespace/name}) created for the Gateway of this uid and not yet in the view: not created
+     * again on the passes before the informer hears of them.
+     */
+    private final Map<String, String> awaited = new HashMap<>();
 
-    GatewayDeployments(KubernetesClient client) {
+    GatewayDeployments(KubernetesClient client, ClusterView cluster) {
         this.client = client;
+        this.cluster = cluster;
     }
 
-    /** Creates the Gateway's ServiceAccount and Deployment unless this controller already has. */
+    /** Creates the Gateway's ServiceAccount and Deployment when its Deployment does not exist. */
     void ensure(Gateway gateway) {
-        String key = ClusterView.key(gateway);
-        if (created.contains(key)) {
-            return;
-        }
         String namespace = gateway.getMetadata().getNamespace();
         String name = GatewayServices.serviceName(gateway.getMetadata().getName());
+        String key = namespace + "/" + name;
+        if (cluster.deployment(namespace, name) != null) {
+            awaited.remove(key);
+            return;
+        }
+        if (gateway.getMetadata().getUid().equals(awaited.get(key))) {
+            return;
+        }
         Map<String, String> labels = Map.of(GatewayServices.GATEWAY_NAME_LABEL, gateway.getMetadata().getName());
+        OwnerReference owner = GatewayServices.ownerReference(gateway);
         ServiceAccount account = new ServiceAccountBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .withOwnerReferences(GatewayServices.ownerReference(gateway)).endMetadata()
+                .withOwnerReferences(owner).endMetadata()
                 .build();
         Deployment deployment = new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels)
-                .withOwnerReferences(GatewayServices.ownerReference(gateway)).endMetadata()
+                .withOwnerReferences(owner).endMetadata()
                 .withNewSpec()
                 .withReplicas(1)
                 .withNewSelector().withMatchLabels(labels).endSelector()
@@ -79,19 +89,32 @@ final class GatewayDeployments {
                 .endSpec()
                 .build();
         if (createUnlessPresent(account) && createUnlessPresent(deployment)) {
-            created.add(key);
+            awaited.put(key, gateway.getMetadata().getUid());
         }
     }
 
-    /** Deletes the Deployment and ServiceAccount of every Gateway not in {@code gateways} ({@code namespace/name}). */
+    /**
+     * Deletes the Deployment and ServiceAccount of every Gateway not in {@code gateways} ({@code namespace/name}):
+     * the Deployments whose controlling owner is a Gateway.
+     */
     void retainOnly(Set<String> gateways) {
-        for (String key : new ArrayList<>(created)) {
-            if (!gateways.contains(key)) {
-                created.remove(key);
-                String[] parts = key.split("/", 2);
-                delete(parts[0], GatewayServices.serviceName(parts[1]));
+        for (Deployment deployment : cluster.deployments()) {
+            String namespace = deployment.getMetadata().getNamespace();
+            String owner = deployment.getMetadata().getOwnerReferences() == null ? null
+                    : deployment.getMetadata().getOwnerReferences().stream()
+                    .filter(reference -> "Gateway".equals(reference.getKind())
+                            && Boolean.TRUE.equals(reference.getController()))
+                    .map(OwnerReference::getName).findFirst().orElse(null);
+            if (owner != null && !gateways.contains(namespace + "/" + owner)) {
+                delete(namespace, deployment.getMetadata().getName());
             }
         }
+        awaited.keySet().removeIf(key -> !gateways.contains(gatewayKey(key)));
+    }
+
+    /** {@code ns/gw} for the Deployment key {@code ns/gw-istio}. */
+    private static String gatewayKey(String deploymentKey) {
+        return deploymentKey.substring(0, deploymentKey.length() - GatewayServices.SUFFIX.length());
     }
 
     private void delete(String namespace, String name) {

@@ -73,7 +73,7 @@ final class Reconciler {
         this.clock = clock;
         this.statuses = new StatusWriter(client);
         this.services = new GatewayServices(client, cluster);
-        this.deployments = new GatewayDeployments(client);
+        this.deployments = new GatewayDeployments(client, cluster);
         ReferenceGrants grants = new ReferenceGrants(cluster);
         this.certificates = new CertificateRefs(cluster, grants);
         this.listeners = new ListenerValidation(certificates);

@@ -3,6 +3,7 @@ package dev.secureingress.embedded.watch;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -13,7 +14,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The informers that both embedded controllers read: Services, Namespaces, Endpoints and EndpointSlices, listed
+ * The informers that both embedded controllers read: Services, Namespaces, Endpoints, EndpointSlices and
+ * Deployments (the gateway controller keeps the Deployments it makes for Gateways), listed
  * and watched once for both. Each controller adds its own event handlers through its {@link Handlers} (a handler
  * added to a running informer first hears of every object already cached, as added), reads the informers' caches,
  * and takes its handlers off when it closes. Whoever opens the shared informers closes them, after the controllers
@@ -36,6 +38,7 @@ public final class SharedInformers implements AutoCloseable {
     private final SharedIndexInformer<Namespace> namespaces;
     private final SharedIndexInformer<Endpoints> endpoints;
     private final SharedIndexInformer<EndpointSlice> endpointSlices;
+    private final SharedIndexInformer<Deployment> deployments;
 
     private SharedInformers(InformerSet informers) {
         this.informers = informers;
@@ -43,6 +46,7 @@ public final class SharedInformers implements AutoCloseable {
         this.namespaces = informers.informer(Namespace.class);
         this.endpoints = informers.informer(Endpoints.class);
         this.endpointSlices = informers.informer(EndpointSlice.class);
+        this.deployments = informers.informer(Deployment.class);
     }
 
     /**
@@ -58,6 +62,7 @@ public final class SharedInformers implements AutoCloseable {
                 .watch("Endpoints", () -> client.endpoints().inAnyNamespace().runnableInformer(0))
                 .watch("EndpointSlices", () -> client.discovery().v1().endpointSlices().inAnyNamespace()
                         .runnableInformer(0))
+                .watch("Deployments", () -> client.apps().deployments().inAnyNamespace().runnableInformer(0))
                 .start(SYNC_TIMEOUT));
     }
 
@@ -79,6 +84,11 @@ public final class SharedInformers implements AutoCloseable {
     /** The EndpointSlices of every namespace. */
     public SharedIndexInformer<EndpointSlice> endpointSlices() {
         return endpointSlices;
+    }
+
+    /** The Deployments of every namespace. */
+    public SharedIndexInformer<Deployment> deployments() {
+        return deployments;
     }
 
     /** Stops the informers; the handlers still on them hear nothing more. Idempotent. */

@@ -169,17 +169,18 @@ public final class WorkloadController implements AutoCloseable {
             serviceObjects.readFrom(shared.services().getIndexer());
             endpointsObjects.readFrom(shared.endpoints().getIndexer());
             endpointSliceObjects.readFrom(shared.endpointSlices().getIndexer());
+            deploymentObjects.readFrom(shared.deployments().getIndexer());
             informers = InformerSet.builder("Workload controller")
-                    .watch("Deployments", () -> deploymentObjects.readFrom(
-                            client.apps().deployments().inAnyNamespace().runnableInformer(0),
-                            handler((ns, name) -> enqueue(Kind.DEPLOYMENT, ns, name), null)))
                     .watch("ReplicaSets", () -> replicaSetObjects.readFrom(
                             client.apps().replicaSets().inAnyNamespace().runnableInformer(0),
                             handler((ns, name) -> { }, this::onReplicaSetDeleted)))
                     .watch("Pods", () -> podObjects.readFrom(client.pods().inAnyNamespace().runnableInformer(0),
                             handler((ns, name) -> enqueue(Kind.POD, ns, name), this::onPodDeleted)))
                     .start(SYNC_TIMEOUT);
-            // Services' endpoints are reconciled from the pods' cache: their events are followed once it holds the pods
+            // Deployments and Services are reconciled from the ReplicaSets' and pods' caches: their events are followed
+            // once those hold what exists
+            sharedHandlers.add(shared.deployments(), deploymentObjects.observing(
+                    handler((ns, name) -> enqueue(Kind.DEPLOYMENT, ns, name), null)));
             sharedHandlers.add(shared.services(), serviceObjects.observing(
                     handler((ns, name) -> enqueue(Kind.SERVICE, ns, name), null)));
             sharedHandlers.add(shared.endpoints(), endpointsObjects.observing(handler((ns, name) -> { },
