@@ -1,7 +1,10 @@
 package dev.secureingress.embedded;
 
+import dev.secureingress.fixtures.Fixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kubectl's server-side field validation against the embedded API server, as against a real one: a typo in a
  * Gateway is refused by default ({@code --validate=strict}), printed as a warning and dropped with
- * {@code --validate=warn}, and a value of the wrong type is invalid; kubectl explain reads the Gateway's schema.
+ * {@code --validate=warn}, and a value of the wrong type is invalid, while the project's own fixtures pass;
+ * kubectl explain reads the Gateway's schema.
  * Skipped where kubectl is not installed.
  */
 class KubectlFieldValidationTest {
@@ -94,5 +98,11 @@ class KubectlFieldValidationTest {
                 .contains("VERSION:    v1").contains("FIELD: listeners <[]Object>")
                 .containsPattern("port\\s+<integer>").containsPattern("hostname\\s+<string>")
                 .containsPattern("tls\\s+<Object>");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fixture.class)
+    void theProjectsOwnFixturesPassStrictValidation(Fixture fixture) {
+        succeeds(kubectl.runWithInput(fixture.manifest(), "apply", "--dry-run=server", "--validate=strict", "-f", "-"));
     }
 }
