@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kubectl's server-side field validation against the embedded API server, as against a real one: a typo in a
  * Gateway is refused by default ({@code --validate=strict}), printed as a warning and dropped with
- * {@code --validate=warn}, and a value of the wrong type is invalid, while the project's own fixtures pass;
- * kubectl explain reads the Gateway's schema.
+ * {@code --validate=warn} (and by kubectl patch, which then changes nothing), a value of the wrong type is
+ * invalid, and the project's own fixtures pass; kubectl explain reads the Gateway's schema.
  * Skipped where kubectl is not installed.
  */
 class KubectlFieldValidationTest {
@@ -104,5 +104,15 @@ class KubectlFieldValidationTest {
     @EnumSource(Fixture.class)
     void theProjectsOwnFixturesPassStrictValidation(Fixture fixture) {
         succeeds(kubectl.runWithInput(fixture.manifest(), "apply", "--dry-run=server", "--validate=strict", "-f", "-"));
+    }
+
+    @Test
+    void aPatchWithATypoChangesNothingAndWarns() {
+        succeeds(kubectl.runWithInput(GATEWAY.formatted("patched", "listeners", "443"), "apply", "-f", "-"));
+
+        CommandRun.Result patched = succeeds(kubectl.run("patch", "gateway", "patched", "--type=merge",
+                "-p", "{\"spec\":{\"listners\":[]}}"), "gateway.gateway.networking.k8s.io/patched patched (no change)");
+
+        assertThat(patched.err()).contains("Warning: unknown field \"spec.listners\"");
     }
 }
