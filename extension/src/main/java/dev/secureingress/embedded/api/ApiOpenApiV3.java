@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.nio.charset.StandardCharsets;
@@ -8,11 +9,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The OpenAPI v3 documents ({@code /openapi/v3} and {@code /openapi/v3/<api|apis/group>/<version>}) that
@@ -33,11 +36,18 @@ final class ApiOpenApiV3 {
 
     private final ApiDiscovery discovery;
     private final ObjectSchemas schemas;
+    private final Supplier<List<CustomResourceDefinition>> crds;
     private final String kubernetesVersion;
+    /** The group versions' documents made while {@link #crds} gave {@link #documentsFor} (the same list until a CRD write). */
+    private final Map<String, String> documents = new HashMap<>();
+    private List<CustomResourceDefinition> documentsFor;
 
-    ApiOpenApiV3(ApiDiscovery discovery, ObjectSchemas schemas, String kubernetesVersion) {
+    /** @param crds reads the CustomResourceDefinitions currently stored, the same list until one is written */
+    ApiOpenApiV3(ApiDiscovery discovery, ObjectSchemas schemas, Supplier<List<CustomResourceDefinition>> crds,
+                 String kubernetesVersion) {
         this.discovery = discovery;
         this.schemas = schemas;
+        this.crds = crds;
         this.kubernetesVersion = kubernetesVersion;
     }
 
@@ -66,7 +76,16 @@ final class ApiOpenApiV3 {
         return Serialization.asJson(Map.of("paths", paths));
     }
 
-    private String groupVersionDocument(String groupVersion) {
+    private synchronized String groupVersionDocument(String groupVersion) {
+        List<CustomResourceDefinition> stored = crds.get();
+        if (stored != documentsFor) {
+            documents.clear();
+            documentsFor = stored;
+        }
+        return documents.computeIfAbsent(groupVersion, this::newGroupVersionDocument);
+    }
+
+    private String newGroupVersionDocument(String groupVersion) {
         int slash = groupVersion.indexOf('/');
         String group = slash < 0 ? "" : groupVersion.substring(0, slash);
         String version = slash < 0 ? groupVersion : groupVersion.substring(slash + 1);

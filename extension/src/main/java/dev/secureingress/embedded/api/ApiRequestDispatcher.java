@@ -66,7 +66,7 @@ final class ApiRequestDispatcher extends Dispatcher {
 
     ApiRequestDispatcher(Map<String, String> versionInfo) {
         this.versionInfo = versionInfo;
-        this.openApi = new ApiOpenApiV3(discovery, schemas, versionInfo.get("gitVersion"));
+        this.openApi = new ApiOpenApiV3(discovery, schemas, this::storedCrds, versionInfo.get("gitVersion"));
     }
 
     @Override
