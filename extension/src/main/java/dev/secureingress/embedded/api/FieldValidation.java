@@ -90,8 +90,8 @@ final class FieldValidation {
         List<String> errors = unknown.stream().map(path -> "." + path + ": field not declared in schema").toList();
         String namespace = target.namespace() == null ? "" : target.namespace();
         return Optional.of(ApiErrors.status(HttpURLConnection.HTTP_INTERNAL_ERROR, null,
-                "failed to create typed patch object (" + namespace + "/" + target.name() + "; " + target.groupVersion()
-                        + (target.group().isEmpty() ? "/" : "") + ", Kind=" + schema.get().kind() + "): "
+                "failed to create typed patch object (" + namespace + "/" + target.name() + "; " + target.group() + "/"
+                        + target.version() + ", Kind=" + schema.get().kind() + "): "
                         + (errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors))));
     }
 

@@ -138,6 +138,11 @@ class FieldValidationTest {
                 + "gateway.networking.k8s.io/v1, Kind=Gateway): .spec.listeners[0].portt: field not declared in schema");
         assertThat(send(HttpMethod.PATCH, GATEWAYS + "/applied?fieldManager=tests", "application/apply-patch+yaml",
                 gateway("applied", "")).code()).isEqualTo(201);
+        MockResponse coreRefused = send(HttpMethod.PATCH, "/api/v1/namespaces/default/configmaps/applied?fieldManager=t",
+                "application/apply-patch+yaml", "{\"apiVersion\": \"v1\", \"kind\": \"ConfigMap\", "
+                        + "\"metadata\": {\"name\": \"applied\"}, \"dat\": {}}");
+        assertThat(status(coreRefused)).containsEntry("message", "failed to create typed patch object (default/applied; "
+                + "/v1, Kind=ConfigMap): .dat: field not declared in schema");
     }
 
     @Test
