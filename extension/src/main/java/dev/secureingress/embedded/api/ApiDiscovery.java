@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionNames;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,13 +114,13 @@ final class ApiDiscovery {
     /** The discovery document for {@code path} (without query), or empty when it is not a discovery path. */
     Optional<String> document(String path) {
         if (path.equals("/api") || path.equals("/api/")) {
-            return Optional.of(Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
+            return Optional.of(ApiJson.write(new APIVersionsBuilder().withVersions("v1").build()));
         }
         if (path.equals("/api/v1") || path.equals("/api/v1/")) {
             return Optional.of(resourceList("v1", resources("v1")));
         }
         if (path.equals("/apis") || path.equals("/apis/")) {
-            return Optional.of(Serialization.asJson(new APIGroupListBuilder().withGroups(groups()).build()));
+            return Optional.of(ApiJson.write(new APIGroupListBuilder().withGroups(groups()).build()));
         }
         Matcher groupVersion = GROUP_VERSION.matcher(path);
         if (groupVersion.matches()) {
@@ -133,7 +132,7 @@ final class ApiDiscovery {
         Matcher group = GROUP.matcher(path);
         if (group.matches()) {
             return groups().stream().filter(g -> g.getName().equals(group.group("group"))).findFirst()
-                    .map(Serialization::asJson);
+                    .map(ApiJson::write);
         }
         return Optional.empty();
     }
@@ -271,7 +270,7 @@ final class ApiDiscovery {
     }
 
     private static String resourceList(String groupVersion, List<APIResource> resources) {
-        return Serialization.asJson(new APIResourceListBuilder()
+        return ApiJson.write(new APIResourceListBuilder()
                 .withGroupVersion(groupVersion)
                 .withResources(resources)
                 .build());

@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCause;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.HttpURLConnection;
@@ -37,6 +36,6 @@ final class ApiErrors {
         }
         Status status = builder.build();
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
-                .setBody(Serialization.asJson(status));
+                .setBody(ApiJson.write(status));
     }
 }

@@ -2,7 +2,6 @@ package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -73,7 +72,7 @@ final class ApiOpenApiV3 {
             paths.put(relativePath(groupVersion),
                     Map.of("serverRelativeURL", PREFIX + "/" + relativePath(groupVersion) + "?hash=" + hash(document)));
         }
-        return Serialization.asJson(Map.of("paths", paths));
+        return ApiJson.write(Map.of("paths", paths));
     }
 
     private synchronized String groupVersionDocument(String groupVersion) {
@@ -117,7 +116,7 @@ final class ApiOpenApiV3 {
         document.put("paths", paths);
         // built-in kinds have none: kubectl explain then says it has none instead of failing in its template
         document.put("components", Map.of("schemas", components));
-        return Serialization.asJson(document);
+        return ApiJson.write(document);
     }
 
     /** The API server's name of a kind's schema, e.g. {@code io.k8s.networking.gateway.v1.Gateway}. */
@@ -130,7 +129,7 @@ final class ApiOpenApiV3 {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> withKind(Object schema, Map<String, String> groupVersionKind) {
         Map<String, Object> described = new LinkedHashMap<>(
-                Serialization.jsonMapper().convertValue(schema, Map.class));
+                ApiJson.convert(schema, Map.class));
         described.put("x-kubernetes-group-version-kind", List.of(groupVersionKind));
         return described;
     }

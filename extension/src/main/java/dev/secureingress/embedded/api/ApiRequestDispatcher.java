@@ -1,15 +1,18 @@
 package dev.secureingress.embedded.api;
 
+import static dev.secureingress.embedded.api.ApiJson.json;
+import static dev.secureingress.embedded.api.ApiJson.jsonHeaders;
+import static dev.secureingress.embedded.api.ApiJson.text;
+import static dev.secureingress.embedded.api.ResourcePath.withoutQuery;
+
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionList;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -19,8 +22,6 @@ import org.slf4j.LoggerFactory;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,7 +100,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         String path = withoutQuery(request.getPath());
         if (request.method() == HttpMethod.GET) {
             if (path.equals("/version") || path.equals("/version/")) {
-                return json(HttpURLConnection.HTTP_OK, Serialization.asJson(versionInfo));
+                return json(HttpURLConnection.HTTP_OK, ApiJson.write(versionInfo));
             }
             Optional<MockResponse> health = HealthEndpoints.answer(path, request.getPath().substring(path.length()));
             if (health.isPresent()) {
@@ -223,7 +224,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private static RecordedRequest protobufAsJson(RecordedRequest request) {
         Map<String, Object> object = ProtobufObjects.read(request.getBody().getBytes());
         return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), jsonHeaders(),
-                new Buffer().writeUtf8(Serialization.asJson(object)));
+                new Buffer().writeUtf8(ApiJson.write(object)));
     }
 
     private boolean isServed(ResourcePath path) {
@@ -275,37 +276,10 @@ final class ApiRequestDispatcher extends Dispatcher {
         List<CustomResourceDefinition> crds = storedCrds;
         if (crds == null) {
             MockResponse response = store.handleGet(CRD_COLLECTION);
-            crds = List.copyOf(Serialization.unmarshal(text(response.getBody()), CustomResourceDefinitionList.class)
+            crds = List.copyOf(ApiJson.read(text(response.getBody()), CustomResourceDefinitionList.class)
                     .getItems());
             storedCrds = crds;
         }
         return crds;
-    }
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> parseObject(String json) {
-        Object parsed = Serialization.unmarshal(json, Object.class);
-        if (!(parsed instanceof Map<?, ?>)) {
-            throw new IllegalArgumentException("expected a JSON object");
-        }
-        return new LinkedHashMap<>((Map<String, Object>) parsed);
-    }
-
-    /** A body as text, without consuming it (the mock's buffers empty themselves when read). */
-    static String text(Buffer body) {
-        return body == null ? "" : new String(body.getBytes(), StandardCharsets.UTF_8);
-    }
-
-    static String withoutQuery(String path) {
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
-    }
-
-    static Headers jsonHeaders() {
-        return Headers.builder().add("Content-Type", "application/json").build();
-    }
-
-    static MockResponse json(int code, String body) {
-        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
     }
 }

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.List;
 import java.util.Map;
@@ -105,7 +104,7 @@ final class ClusterIps {
         for (int i = 0; i < Math.min(before.size(), after.size()); i++) {
             if (!before.get(i).equals(after.get(i))) {
                 return Optional.of(new ObjectValidation.Violation("FieldValueInvalid", "spec.clusterIPs[" + i + "]",
-                        "Invalid value: " + Serialization.asJson(after) + ": may not change once set"));
+                        "Invalid value: " + ApiJson.write(after) + ": may not change once set"));
             }
         }
         return Optional.empty();
@@ -126,7 +125,7 @@ final class ClusterIps {
         Set<String> taken = inUse.get();
         return requested.stream().filter(taken::contains).findFirst()
                 .map(ip -> new ObjectValidation.Violation("FieldValueInvalid", "spec.clusterIPs", "Invalid value: "
-                        + Serialization.asJson(clusterIps(spec)) + ": failed to allocate IP " + ip
+                        + ApiJson.write(clusterIps(spec)) + ": failed to allocate IP " + ip
                         + ": provided IP is already allocated"));
     }
 

@@ -1,7 +1,6 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.DeleteOptions;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -59,12 +58,12 @@ final class DryRun {
         if (!inQuery.isEmpty() || request.method() != HttpMethod.DELETE) {
             return inQuery;
         }
-        String body = ApiRequestDispatcher.text(request.getBody());
+        String body = ApiJson.text(request.getBody());
         if (body.isBlank()) {
             return List.of();
         }
         try {
-            List<String> inOptions = Serialization.unmarshal(body, DeleteOptions.class).getDryRun();
+            List<String> inOptions = ApiJson.read(body, DeleteOptions.class).getDryRun();
             return inOptions == null ? List.of() : inOptions;
         } catch (RuntimeException notDeleteOptions) {
             return List.of(); // the delete itself answers a body it cannot read

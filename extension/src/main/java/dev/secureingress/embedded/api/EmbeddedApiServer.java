@@ -13,8 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,12 +92,6 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
-    /**
-     * One (thread-safe) object mapper for every client of every embedded server in this JVM: it learns how to read
-     * and write each resource type once, not once per cluster.
-     */
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
     /** The servers' event loops. */
     private final Vertx vertx;
     /** The HTTPS client's event loops, made with it: its work runs beside the server's, not queued behind it. */
@@ -119,7 +111,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** A client of this server over {@code transport}, with the JVM's shared serialization. */
     private static KubernetesClient newClient(Config config, HttpClient.Factory transport) {
         return new KubernetesClientBuilder().withConfig(config)
-                .withKubernetesSerialization(SERIALIZATION)
+                .withKubernetesSerialization(ApiJson.SERIALIZATION)
                 .withHttpClientFactory(transport).build();
     }
 
@@ -256,7 +248,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .endContext().endContext()
                 .withCurrentContext(KUBECONFIG_CONTEXT)
                 .build();
-        return Serialization.asYaml(kubeconfig);
+        return ApiJson.SERIALIZATION.asYaml(kubeconfig);
     }
 
     /** Writes {@link #kubeconfig()} to {@code file} (owner read/write only, like kubectl's own files). */

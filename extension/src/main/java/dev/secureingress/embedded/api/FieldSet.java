@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -83,14 +82,14 @@ final class FieldSet {
             if (key != null && list.stream().allMatch(e -> e instanceof Map<?, ?> m && m.get(key) != null)) {
                 for (Object element : list) {
                     Map<?, ?> map = (Map<?, ?>) element;
-                    List<String> elementPath = append(path, "k:" + Serialization.asJson(Map.of(key, map.get(key))));
+                    List<String> elementPath = append(path, "k:" + ApiJson.write(Map.of(key, map.get(key))));
                     values.put(elementPath, ELEMENT);
                     map.forEach((child, childValue) -> walkField(elementPath, String.valueOf(child), childValue, values));
                 }
                 return;
             }
             if (StrategicMergePatch.isSetList(field) && list.stream().noneMatch(e -> e instanceof Map || e instanceof List)) {
-                list.forEach(member -> values.put(append(path, "v:" + Serialization.asJson(member)), ELEMENT));
+                list.forEach(member -> values.put(append(path, "v:" + ApiJson.write(member)), ELEMENT));
                 return;
             }
         }
@@ -191,8 +190,8 @@ final class FieldSet {
             if (key.startsWith("f:")) {
                 text.append('.').append(rest);
             } else if (key.startsWith("k:")) {
-                text.append(ApiRequestDispatcher.parseObject(rest).entrySet().stream()
-                        .map(entry -> entry.getKey() + "=" + Serialization.asJson(entry.getValue()))
+                text.append(ApiJson.parseObject(rest).entrySet().stream()
+                        .map(entry -> entry.getKey() + "=" + ApiJson.write(entry.getValue()))
                         .collect(Collectors.joining(",", "[", "]")));
             } else if (key.startsWith("v:")) {
                 text.append("[=").append(rest).append(']');
@@ -232,10 +231,10 @@ final class FieldSet {
 
     private static boolean matches(Object element, String key) {
         if (key.startsWith("k:") && element instanceof Map<?, ?> map) {
-            return ApiRequestDispatcher.parseObject(key.substring(2)).entrySet().stream()
+            return ApiJson.parseObject(key.substring(2)).entrySet().stream()
                     .allMatch(entry -> sameValue(entry.getValue(), map.get(entry.getKey())));
         }
-        return key.startsWith("v:") && sameValue(Serialization.unmarshal(key.substring(2), Object.class), element);
+        return key.startsWith("v:") && sameValue(ApiJson.read(key.substring(2), Object.class), element);
     }
 
     /** Equality of field values as Kubernetes compares them: {@code 1} and {@code 1.0} are the same number. */

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -83,7 +82,7 @@ final class FieldValidation {
             return Optional.empty();
         }
         List<String> unknown = SchemaValidator.check(schema.get().schema(),
-                ApiRequestDispatcher.parseObject(Serialization.asJson(applied))).unknownFields();
+                ApiJson.parseObject(ApiJson.write(applied))).unknownFields();
         if (unknown.isEmpty()) {
             return Optional.empty();
         }
@@ -102,7 +101,7 @@ final class FieldValidation {
         }
         ObjectSchemas.ObjectSchema schema = found.get();
         Directive directive = Directive.of(request);
-        String beforePruning = patch && directive == Directive.STRICT ? Serialization.asJson(object) : null;
+        String beforePruning = patch && directive == Directive.STRICT ? ApiJson.write(object) : null;
         SchemaValidator.Findings findings = SchemaValidator.check(schema.schema(), object);
         List<String> unknown = findings.unknownFields().stream()
                 .map(path -> "unknown field " + SchemaValidator.goQuoted(path)).toList();

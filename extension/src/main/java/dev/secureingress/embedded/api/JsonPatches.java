@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.JsonPatch;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -24,12 +23,12 @@ final class JsonPatches {
      * @throws RuntimeException when the patch cannot be read or does not apply (a failed {@code test}, a missing path)
      */
     static Map<String, Object> apply(Map<String, Object> original, String patch) {
-        JsonNode operations = Serialization.jsonMapper().readTree(patch);
-        JsonNode source = Serialization.jsonMapper().valueToTree(original);
+        JsonNode operations = ApiJson.read(patch, JsonNode.class);
+        JsonNode source = ApiJson.convert(original, JsonNode.class);
         for (JsonNode operation : operations) {
             makeParents(source, operation.path("path").asText(""));
         }
-        return ApiRequestDispatcher.parseObject(JsonPatch.apply(operations, source).toString());
+        return ApiJson.parseObject(JsonPatch.apply(operations, source).toString());
     }
 
     private static void makeParents(JsonNode root, String pointer) {

@@ -1,7 +1,6 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -16,9 +15,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
+import static dev.secureingress.embedded.api.ApiJson.jsonHeaders;
+import static dev.secureingress.embedded.api.ApiJson.parseObject;
+import static dev.secureingress.embedded.api.ApiJson.text;
 
 /**
  * Creates objects ({@code POST} to a collection) after the checks and changes of a real API server: validation,
@@ -68,10 +67,10 @@ final class ObjectCreation {
     void seed(String collectionPath, HasMetadata object) {
         ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
                 () -> new IllegalArgumentException("not a collection path: " + collectionPath));
-        Map<String, Object> stored = parseObject(Serialization.asJson(object));
+        Map<String, Object> stored = parseObject(ApiJson.write(object));
         storedForm.apply(target, stored, null);
         MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
-                jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(stored))));
+                jsonHeaders(), new Buffer().writeUtf8(ApiJson.write(stored))));
         if (response.code() >= 300) {
             throw new IllegalStateException("could not seed " + object.getKind() + " "
                     + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
@@ -123,7 +122,7 @@ final class ObjectCreation {
             return checked.warned(createWithGeneratedName(request, object, prefix));
         }
         MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
-                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object))));
         if (target.is("", "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
             String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
             seed("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
@@ -144,7 +143,7 @@ final class ObjectCreation {
                 && (created == null || created.code() == HttpURLConnection.HTTP_CONFLICT); attempt++) {
             metadata.put("name", generatedNames.apply(prefix));
             created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                    request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object))));
+                    request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object))));
         }
         return created;
     }

@@ -7,7 +7,7 @@ import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
+import static dev.secureingress.embedded.api.ApiJson.parseObject;
 
 /**
  * Deletes stored objects ({@code DELETE}); deleting a namespace also deletes every object in it.

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -11,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.json;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
+import static dev.secureingress.embedded.api.ApiJson.json;
+import static dev.secureingress.embedded.api.ApiJson.parseObject;
+import static dev.secureingress.embedded.api.ApiJson.text;
 
 /**
  * Reads stored objects ({@code GET}) as a real API server answers them: one object, a {@code <Kind>List} filtered
@@ -70,10 +69,10 @@ final class ObjectReads {
                     list.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("resourceVersion") : null,
                     ApiTables.RowObject.requestedBy(request.getPath()), clock);
             if (table.isPresent()) {
-                return json(HttpURLConnection.HTTP_OK, Serialization.asJson(table.get()));
+                return json(HttpURLConnection.HTTP_OK, ApiJson.write(table.get()));
             }
         }
-        return json(HttpURLConnection.HTTP_OK, Serialization.asJson(list));
+        return json(HttpURLConnection.HTTP_OK, ApiJson.write(list));
     }
 
     /** A watch; its events carry one-row tables when kubectl asks for tables ({@code kubectl get -w}). */
@@ -95,7 +94,7 @@ final class ObjectReads {
         }
         Map<String, Object> object = parseObject(text(response.getBody()));
         return ApiTables.of(target.plural(), List.of(object), null, ApiTables.RowObject.requestedBy(request.getPath()), clock)
-                .map(table -> json(HttpURLConnection.HTTP_OK, Serialization.asJson(table)))
+                .map(table -> json(HttpURLConnection.HTTP_OK, ApiJson.write(table)))
                 .orElse(response);
     }
 

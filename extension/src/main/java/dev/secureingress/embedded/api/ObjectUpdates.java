@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -13,10 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.withoutQuery;
+import static dev.secureingress.embedded.api.ApiJson.jsonHeaders;
+import static dev.secureingress.embedded.api.ApiJson.parseObject;
+import static dev.secureingress.embedded.api.ApiJson.text;
+import static dev.secureingress.embedded.api.ResourcePath.withoutQuery;
 
 /**
  * Changes stored objects: replaces them ({@code PUT}) and patches them ({@code PATCH} with a JSON merge patch, a
@@ -79,7 +78,7 @@ final class ObjectUpdates {
             ManagedFields.recordUpdate(current, object, request, target, clock.instant());
         }
         return checked.warned(store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
-                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(Serialization.asJson(object)))));
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object)))));
     }
 
     /**
@@ -150,7 +149,7 @@ final class ObjectUpdates {
             storedForm.apply(target, patched, original);
             ManagedFields.recordUpdate(original, patched, request, target, clock.instant());
             written = checked.warned(store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path,
-                    jsonHeaders(), new Buffer().writeUtf8(Serialization.asJson(patched)))));
+                    jsonHeaders(), new Buffer().writeUtf8(ApiJson.write(patched)))));
         }
         return written;
     }
@@ -198,7 +197,7 @@ final class ObjectUpdates {
                 return store.dispatch(request);
             }
             ManagedFields.recordUpdate(original, updated, request, target, clock.instant());
-            written = store.replaceWithStatus(objectPath, Serialization.asJson(updated));
+            written = store.replaceWithStatus(objectPath, ApiJson.write(updated));
         }
         return written;
     }

@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.util.ArrayList;
@@ -32,7 +31,7 @@ final class ObjectValidation {
         Object apiVersion = object.get("apiVersion");
         Object kind = object.get("kind");
         if (kind == null || String.valueOf(kind).isBlank()) {
-            return Optional.of(ApiErrors.badRequest("Object 'Kind' is missing in '" + Serialization.asJson(object) + "'"));
+            return Optional.of(ApiErrors.badRequest("Object 'Kind' is missing in '" + ApiJson.write(object) + "'"));
         }
         if (apiVersion != null && !target.groupVersion().equals(apiVersion)) {
             return Optional.of(ApiErrors.badRequest("the API version in the data (" + apiVersion
@@ -131,6 +130,6 @@ final class ObjectValidation {
                 .endDetails()
                 .build();
         return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
-                .setBody(Serialization.asJson(status));
+                .setBody(ApiJson.write(status));
     }
 }

@@ -2,7 +2,6 @@ package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -28,7 +27,7 @@ final class PodLogs {
         if (stored.code() != HttpURLConnection.HTTP_OK) {
             return ApiErrors.notFound("pods \"" + target.name() + "\" not found");
         }
-        Pod pod = Serialization.unmarshal(ApiRequestDispatcher.text(stored.getBody()), Pod.class);
+        Pod pod = ApiJson.read(ApiJson.text(stored.getBody()), Pod.class);
         List<String> containers = pod.getSpec().getContainers().stream().map(Container::getName).toList();
         String container = QueryParameters.first(request.getPath(), "container").orElse(null);
         if (container == null && containers.size() == 1) {

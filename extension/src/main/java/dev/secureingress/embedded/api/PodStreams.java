@@ -1,7 +1,6 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.HttpURLConnection;
@@ -30,7 +29,7 @@ final class PodStreams {
         if (stored.code() != HttpURLConnection.HTTP_OK) {
             return ApiErrors.notFound("pods \"" + target.name() + "\" not found");
         }
-        Pod pod = Serialization.unmarshal(ApiRequestDispatcher.text(stored.getBody()), Pod.class);
+        Pod pod = ApiJson.read(ApiJson.text(stored.getBody()), Pod.class);
         String standIn = "pod \"" + target.name() + "\" runs an in-JVM stand-in of its image, not a container";
         if (!target.subresource().equals("portforward")) {
             return ApiErrors.badRequest(standIn + ": there is no process to "

@@ -28,9 +28,15 @@ record ResourcePath(String group, String version, String namespace, String plura
         return this.group.equals(group) && this.plural.equals(plural) && subresource == null;
     }
 
+    /** {@code path} without its query, if it has one. */
+    static String withoutQuery(String path) {
+        int query = path.indexOf('?');
+        return query < 0 ? path : path.substring(0, query);
+    }
+
     /** Parses a path (a query is ignored); empty when it names no resource. */
     static Optional<ResourcePath> parse(String path) {
-        Matcher matcher = PATH.matcher(ApiRequestDispatcher.withoutQuery(path));
+        Matcher matcher = PATH.matcher(withoutQuery(path));
         if (!matcher.matches()) {
             return Optional.empty();
         }

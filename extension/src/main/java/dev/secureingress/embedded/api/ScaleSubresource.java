@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -42,7 +41,7 @@ final class ScaleSubresource {
         if (current.code() != HttpURLConnection.HTTP_OK) {
             return current;
         }
-        Map<String, Object> object = ApiRequestDispatcher.parseObject(ApiRequestDispatcher.text(current.getBody()));
+        Map<String, Object> object = ApiJson.parseObject(ApiJson.text(current.getBody()));
         if (request.method() == HttpMethod.GET) {
             return scaleOf(object);
         }
@@ -60,7 +59,7 @@ final class ScaleSubresource {
         }
         Map<String, Object> written;
         try {
-            Map<String, Object> body = ApiRequestDispatcher.parseObject(ApiRequestDispatcher.text(request.getBody()));
+            Map<String, Object> body = ApiJson.parseObject(ApiJson.text(request.getBody()));
             written = patch ? JsonMergePatch.apply(scale(object), body) : body;
         } catch (RuntimeException malformed) {
             return ApiErrors.badRequest("invalid Scale: " + malformed.getMessage());
@@ -78,15 +77,15 @@ final class ScaleSubresource {
         child(object, "spec").put("replicas", replicas.intValue());
         MockResponse stored = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath,
                 Headers.builder().add("Content-Type", "application/json").build(),
-                new Buffer().writeUtf8(Serialization.asJson(object))));
+                new Buffer().writeUtf8(ApiJson.write(object))));
         if (stored.code() != HttpURLConnection.HTTP_OK) {
             return stored;
         }
-        return scaleOf(ApiRequestDispatcher.parseObject(ApiRequestDispatcher.text(stored.getBody())));
+        return scaleOf(ApiJson.parseObject(ApiJson.text(stored.getBody())));
     }
 
     private static MockResponse scaleOf(Map<String, Object> object) {
-        return ApiRequestDispatcher.json(HttpURLConnection.HTTP_OK, Serialization.asJson(scale(object)));
+        return ApiJson.json(HttpURLConnection.HTTP_OK, ApiJson.write(scale(object)));
     }
 
     /** The {@code autoscaling/v1} Scale of a scalable object. */

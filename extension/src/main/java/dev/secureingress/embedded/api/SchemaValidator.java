@@ -2,7 +2,6 @@ package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import tools.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
@@ -174,13 +173,13 @@ final class SchemaValidator {
         if (allowed == null || allowed.isEmpty()) {
             return;
         }
-        List<Object> values = allowed.stream().map(node -> Serialization.jsonMapper().convertValue(node, Object.class))
+        List<Object> values = allowed.stream().map(node -> ApiJson.convert(node, Object.class))
                 .toList();
         if (values.stream().anyMatch(candidate -> sameJson(candidate, value))) {
             return;
         }
         String supported = values.stream()
-                .map(candidate -> candidate instanceof String text ? goQuoted(text) : goQuoted(Serialization.asJson(candidate)))
+                .map(candidate -> candidate instanceof String text ? goQuoted(text) : goQuoted(ApiJson.write(candidate)))
                 .collect(Collectors.joining(", "));
         violations.add(new ObjectValidation.Violation("FieldValueNotSupported", path,
                 "Unsupported value: " + goValue(value) + ": supported values: " + supported));

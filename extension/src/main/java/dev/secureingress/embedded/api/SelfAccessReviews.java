@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -43,7 +42,7 @@ final class SelfAccessReviews {
                         "nonResourceRules", List.of(Map.of("verbs", List.of("*"), "nonResourceURLs", List.of("*"))),
                         "incomplete", false)
                 : Map.of("allowed", true, "reason", "the embedded API server allows every request"));
-        return Optional.of(ApiRequestDispatcher.json(HttpURLConnection.HTTP_CREATED, Serialization.asJson(review)));
+        return Optional.of(ApiJson.json(HttpURLConnection.HTTP_CREATED, ApiJson.write(review)));
     }
 
     /** The spec of a review sent as JSON; kubectl sends protobuf, whose spec is not read (the answer is the same). */
@@ -52,7 +51,7 @@ final class SelfAccessReviews {
             return Map.of();
         }
         try {
-            return ApiRequestDispatcher.parseObject(ApiRequestDispatcher.text(request.getBody()))
+            return ApiJson.parseObject(ApiJson.text(request.getBody()))
                     .getOrDefault("spec", Map.of());
         } catch (RuntimeException unreadable) {
             return Map.of();

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -38,6 +37,6 @@ final class SelfSubjectReviews {
         review.put("kind", "SelfSubjectReview");
         review.put("metadata", Map.of());
         review.put("status", Map.of("userInfo", Map.of("username", USERNAME, "groups", GROUPS)));
-        return Optional.of(ApiRequestDispatcher.json(HttpURLConnection.HTTP_CREATED, Serialization.asJson(review)));
+        return Optional.of(ApiJson.json(HttpURLConnection.HTTP_CREATED, ApiJson.write(review)));
     }
 }

@@ -1,7 +1,6 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.StatusCause;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.HttpURLConnection;
@@ -131,7 +130,7 @@ final class ServerSideApply {
             }
         }
 
-        Map<String, Object> mergedObject = ApiRequestDispatcher.parseObject(Serialization.asJson(
+        Map<String, Object> mergedObject = ApiJson.parseObject(ApiJson.write(
                 StrategicMergePatch.apply(live, withoutManagedFields(configuration))));
         FieldSet applying = FieldSet.empty().plus(appliedValues.keySet());
         if (previous != null) {

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -11,10 +10,10 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.jsonHeaders;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.parseObject;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.text;
-import static dev.secureingress.embedded.api.ApiRequestDispatcher.withoutQuery;
+import static dev.secureingress.embedded.api.ApiJson.jsonHeaders;
+import static dev.secureingress.embedded.api.ApiJson.parseObject;
+import static dev.secureingress.embedded.api.ApiJson.text;
+import static dev.secureingress.embedded.api.ResourcePath.withoutQuery;
 import static dev.secureingress.embedded.api.ObjectUpdates.PATCH_ATTEMPTS;
 import static dev.secureingress.embedded.api.ObjectUpdates.isConflict;
 
@@ -64,7 +63,7 @@ final class ServerSideApplyRequests {
         boolean force = "true".equals(ManagedFields.parameter(request, "force"));
         Map<String, Object> applied;
         try {
-            applied = parseObject(Serialization.asJson(Serialization.unmarshal(text(request.getBody()), Object.class)));
+            applied = parseObject(ApiJson.write(ApiJson.read(text(request.getBody()), Object.class)));
         } catch (RuntimeException unreadable) {
             return ApiErrors.badRequest("error decoding YAML: " + unreadable.getMessage());
         }
@@ -91,7 +90,7 @@ final class ServerSideApplyRequests {
                         clock.instant());
                 written = creation.createOwned(ResourcePath.parse(collection).orElseThrow(), new RecordedRequest(
                         request.getHttpVersion(), HttpMethod.POST, collection, jsonHeaders(),
-                        new Buffer().writeUtf8(Serialization.asJson(created))));
+                        new Buffer().writeUtf8(ApiJson.write(created))));
                 continue;
             }
             if (current.code() != HttpURLConnection.HTTP_OK) {
@@ -118,9 +117,9 @@ final class ServerSideApplyRequests {
                 return refused.get();
             }
             storedForm.apply(target, merged, live);
-            written = status ? store.replaceWithStatus(objectPath, Serialization.asJson(merged))
+            written = status ? store.replaceWithStatus(objectPath, ApiJson.write(merged))
                     : store.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.PUT, path, jsonHeaders(),
-                            new Buffer().writeUtf8(Serialization.asJson(merged))));
+                            new Buffer().writeUtf8(ApiJson.write(merged))));
         }
         return written;
     }

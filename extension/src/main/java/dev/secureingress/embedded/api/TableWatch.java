@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
@@ -52,7 +51,7 @@ final class TableWatch extends ForwardingWatchListener {
         private Optional<String> asTableEvent(String text) {
             Map<String, Object> event;
             try {
-                event = ApiRequestDispatcher.parseObject(text);
+                event = ApiJson.parseObject(text);
             } catch (RuntimeException notAnEvent) {
                 return Optional.empty();
             }
@@ -64,7 +63,7 @@ final class TableWatch extends ForwardingWatchListener {
                             version == null ? null : version.toString(), rowObject, clock)
                     .map(table -> {
                         event.put("object", table);
-                        return Serialization.asJson(event);
+                        return ApiJson.write(event);
                     });
         }
     }

@@ -69,7 +69,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
         if (replaced == null || created.getBody() == null) {
             return created;
         }
-        String body = ApiRequestDispatcher.text(created.getBody());
+        String body = ApiJson.text(created.getBody());
         return created.setBody(body.replace(replaced[0], replaced[1]));
     }
 
@@ -165,7 +165,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
 
         private boolean seenAdded(String text) {
             try {
-                Map<String, Object> event = ApiRequestDispatcher.parseObject(text);
+                Map<String, Object> event = ApiJson.parseObject(text);
                 Object version = ObjectFields.at(event, "object", "metadata", "resourceVersion");
                 return "ADDED".equals(event.get("type")) && version != null
                         && Long.parseLong(version.toString()) <= seenVersion;

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +71,7 @@ final class DeploymentReconciler {
         }
         String uid = deployment.getMetadata().getUid();
         List<ReplicaSet> owned = new ArrayList<>(inNamespace.stream().filter(rs -> ownedBy(rs, uid)).toList());
-        String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate());
+        String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate(), deployments.serialization());
         int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
 
         long latestRevision = owned.stream().mapToLong(DeploymentReconciler::revision).max().orElse(0);
@@ -256,7 +255,7 @@ final class DeploymentReconciler {
         return copy;
     }
 
-    private static Pod newPod(ReplicaSet rs) {
+    private Pod newPod(ReplicaSet rs) {
         PodTemplateSpec template = rs.getSpec().getTemplate();
         Pod pod = new PodBuilder()
                 .withNewMetadata()
@@ -266,7 +265,7 @@ final class DeploymentReconciler {
                 .withAnnotations(template.getMetadata().getAnnotations())
                 .withOwnerReferences(controllerReference(rs))
                 .endMetadata()
-                .withSpec(Serialization.clone(template.getSpec()))
+                .withSpec(pods.serialization().clone(template.getSpec()))
                 .build();
         if (pod.getSpec().getNodeName() == null) {
             pod.getSpec().setNodeName(EmbeddedApiServer.NODE_NAME);

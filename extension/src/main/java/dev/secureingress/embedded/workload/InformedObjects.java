@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
@@ -98,6 +98,11 @@ final class InformedObjects<T extends HasMetadata> {
         return this;
     }
 
+    /** The JSON serialization of the client these objects are read and written with. */
+    KubernetesSerialization serialization() {
+        return client.getKubernetesSerialization();
+    }
+
     /** The newest known copy of the object (never to be modified), or null when there is none. */
     T get(String namespace, String name) {
         String key = Cache.namespaceKeyFunc(namespace, name);
@@ -164,7 +169,7 @@ final class InformedObjects<T extends HasMetadata> {
     private T write(T known, UnaryOperator<T> change, boolean status) {
         T newest = Objects.requireNonNullElse(get(known.getMetadata().getNamespace(), known.getMetadata().getName()), known);
         try {
-            return remember(send(change.apply(Serialization.clone(newest)), status));
+            return remember(send(change.apply(serialization().clone(newest)), status));
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;

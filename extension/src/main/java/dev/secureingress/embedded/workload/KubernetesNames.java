@@ -2,7 +2,7 @@ package dev.secureingress.embedded.workload;
 
 import dev.secureingress.embedded.api.GeneratedNames;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.nio.charset.StandardCharsets;
 
@@ -21,9 +21,9 @@ final class KubernetesNames {
     private KubernetesNames() {
     }
 
-    /** A stable hash of the template, e.g. {@code 7d9c4b6f5}: equal templates give equal hashes. */
-    static String templateHash(PodTemplateSpec template) {
-        return safeEncode(Integer.toUnsignedString(fnv1a(Serialization.asJson(template))));
+    /** A stable hash of the template, e.g. {@code 7d9c4b6f5}: equal templates (written as {@code json}) give equal hashes. */
+    static String templateHash(PodTemplateSpec template, KubernetesSerialization json) {
+        return safeEncode(Integer.toUnsignedString(fnv1a(json.asJson(template))));
     }
 
     /** Five random characters, as in {@code httpbin-7d9c4b6f5-x2kqp}. */

@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -268,7 +267,7 @@ final class ServiceEndpointsReconciler {
         return labels != null && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
-    private static boolean sameJson(Object a, Object b) {
-        return Serialization.asJson(a).equals(Serialization.asJson(b));
+    private boolean sameJson(Object a, Object b) {
+        return endpoints.serialization().asJson(a).equals(endpoints.serialization().asJson(b));
     }
 }

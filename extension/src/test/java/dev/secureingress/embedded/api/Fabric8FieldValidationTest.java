@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,7 +38,7 @@ class Fabric8FieldValidationTest {
         assertThat(created.getSpec().getAdditionalProperties()).isEmpty();
         assertThat(created.getSpec().getListeners().get(0).getAdditionalProperties()).isEmpty();
         Gateway stored = api.client().resources(Gateway.class).inNamespace("default").withName("additional").get();
-        assertThat(Serialization.asJson(stored)).doesNotContain("listners").doesNotContain("portt").contains("\"port\":80");
+        assertThat(ApiJson.write(stored)).doesNotContain("listners").doesNotContain("portt").contains("\"port\":80");
     }
 
     @Test
@@ -62,7 +61,7 @@ class Fabric8FieldValidationTest {
 
     @Test
     void aValueTheCrdsSchemaRefusesIsUnprocessable() {
-        GenericKubernetesResource gateway = Serialization.unmarshal("""
+        GenericKubernetesResource gateway = ApiJson.read("""
                 apiVersion: gateway.networking.k8s.io/v1
                 kind: Gateway
                 metadata: {name: typed, namespace: default}

@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -82,11 +81,11 @@ class FieldValidationTest {
     @Test
     void replacingTheObjectOrItsStatusDropsUnknownFieldsWithWarnings() {
         send(HttpMethod.POST, GATEWAYS, JSON, gateway("replaced", ""));
-        Map<String, Object> current = ApiRequestDispatcher.parseObject(stored(GATEWAYS + "/replaced"));
+        Map<String, Object> current = ApiJson.parseObject(stored(GATEWAYS + "/replaced"));
         spec(current).put("addresss", "extra");
         current.put("status", Map.of("conditionz", "Programmed"));
 
-        MockResponse replaced = send(HttpMethod.PUT, GATEWAYS + "/replaced", JSON, Serialization.asJson(current));
+        MockResponse replaced = send(HttpMethod.PUT, GATEWAYS + "/replaced", JSON, ApiJson.write(current));
         MockResponse statusReplaced = send(HttpMethod.PUT, GATEWAYS + "/replaced/status", JSON,
                 stored(GATEWAYS + "/replaced").replace("\"spec\":", "\"status\":{\"conditionz\":[]},\"spec\":"));
 
@@ -219,7 +218,7 @@ class FieldValidationTest {
     private String stored(String path) {
         MockResponse response = get(path);
         assertThat(response.code()).as("GET %s", path).isEqualTo(200);
-        return ApiRequestDispatcher.text(response.getBody());
+        return ApiJson.text(response.getBody());
     }
 
     @SuppressWarnings("unchecked")
@@ -228,6 +227,6 @@ class FieldValidationTest {
     }
 
     private static Map<String, Object> status(MockResponse response) {
-        return ApiRequestDispatcher.parseObject(ApiRequestDispatcher.text(response.getBody()));
+        return ApiJson.parseObject(ApiJson.text(response.getBody()));
     }
 }

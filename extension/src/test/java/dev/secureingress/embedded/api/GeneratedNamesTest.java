@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
@@ -50,7 +49,7 @@ class GeneratedNamesTest {
                         + "\"metadata\":{\"generateName\":\"web-\"},\"data\":{\"made\":\"now\"}}")));
 
         assertThat(created.code()).isEqualTo(201);
-        ConfigMap stored = Serialization.unmarshal(ApiRequestDispatcher.text(
+        ConfigMap stored = ApiJson.read(ApiJson.text(
                 dispatcher.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.GET,
                         "/api/v1/namespaces/names/configmaps/web-ccccc", Headers.builder().build(), null)).getBody()),
                 ConfigMap.class);

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -109,7 +108,7 @@ class ManagedFieldsTest {
         Gateway emptied = api.client().resources(Gateway.class).inNamespace("default").withName("status-patched")
                 .subresource("status").patch(jsonPatch, "[{\"op\":\"remove\",\"path\":\"/status/addresses\"}]");
 
-        assertThat(Serialization.asJson(emptied.getStatus())).doesNotContain("127.0.0.2");
+        assertThat(ApiJson.write(emptied.getStatus())).doesNotContain("127.0.0.2");
         assertThat(emptied.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager,
                 ManagedFieldsEntry::getSubresource).as("the controller lost what was removed")
                 .containsExactly(tuple(FABRIC8, null), tuple("address-remover", "status"));
@@ -120,7 +119,7 @@ class ManagedFieldsTest {
     }
 
     private static String fields(ManagedFieldsEntry entry) {
-        return Serialization.asJson(entry.getFieldsV1());
+        return ApiJson.write(entry.getFieldsV1());
     }
 
     private static ConfigMap configMap(String name) {

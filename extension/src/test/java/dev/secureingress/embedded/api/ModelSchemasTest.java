@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,7 +58,7 @@ class ModelSchemasTest {
     void aSchemaIsDerivedOncePerClassAndSerialisesAsAStructuralSchema() {
         assertThat(ModelSchemas.ofKind(Gateway.class)).isSameAs(ModelSchemas.ofKind(Gateway.class));
 
-        String json = Serialization.asJson(ModelSchemas.ofKind(Gateway.class));
+        String json = ApiJson.write(ModelSchemas.ofKind(Gateway.class));
         assertThat(json).startsWith("{").contains("\"listeners\":{\"items\":{\"properties\":{")
                 .doesNotContain("\"required\":[]").doesNotContain("null");
     }

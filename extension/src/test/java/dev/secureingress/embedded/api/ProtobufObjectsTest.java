@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -181,11 +180,11 @@ class ProtobufObjectsTest {
 
     /** Numbers as JSON parsing gives them, so that a decoded object compares equal to a JSON text. */
     private static Map<String, Object> normalized(Map<String, Object> object) {
-        return ApiRequestDispatcher.parseObject(Serialization.asJson(object));
+        return ApiJson.parseObject(ApiJson.write(object));
     }
 
     private static Map<String, Object> json(String text) {
-        return ApiRequestDispatcher.parseObject(text);
+        return ApiJson.parseObject(text);
     }
 
     // protobuf wire format, for the message kubectl has no command for

@@ -3,7 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 
@@ -14,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SchemaValidatorTest {
 
     /** A schema written as an upstream CRD writes one, with the constraints the model classes cannot carry. */
-    private static final JSONSchemaProps LISTENER_SCHEMA = Serialization.unmarshal("""
+    private static final JSONSchemaProps LISTENER_SCHEMA = ApiJson.read("""
             type: object
             properties:
               spec:
@@ -56,7 +55,7 @@ class SchemaValidatorTest {
 
         assertThat(findings.unknownFields()).containsExactly("metadata.colour", "spec.listeners[0].portt", "spec.listners");
         assertThat(findings.violations()).isEmpty();
-        assertThat(Serialization.asJson(gateway)).doesNotContain("listners").doesNotContain("portt")
+        assertThat(ApiJson.write(gateway)).doesNotContain("listners").doesNotContain("portt")
                 .doesNotContain("colour").contains("any-key").contains("any.option/key").contains("\"port\":443");
     }
 
@@ -70,7 +69,7 @@ class SchemaValidatorTest {
 
         assertThat(findings.unknownFields()).isEmpty();
         assertThat(findings.violations()).isEmpty();
-        assertThat(Serialization.asJson(object)).contains("\"deep\":1");
+        assertThat(ApiJson.write(object)).contains("\"deep\":1");
     }
 
     @Test
@@ -111,7 +110,7 @@ class SchemaValidatorTest {
 
         assertThat(findings.unknownFields()).isEmpty();
         assertThat(findings.violations()).isEmpty();
-        assertThat(Serialization.asJson(gateway)).doesNotContain("addresses").doesNotContain("hostname");
+        assertThat(ApiJson.write(gateway)).doesNotContain("addresses").doesNotContain("hostname");
     }
 
     @Test
@@ -164,7 +163,7 @@ class SchemaValidatorTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> object(String yaml) {
-        return ApiRequestDispatcher.parseObject(Serialization.asJson(Serialization.unmarshal(yaml, Map.class)));
+        return ApiJson.parseObject(ApiJson.write(ApiJson.read(yaml, Map.class)));
     }
 
 }

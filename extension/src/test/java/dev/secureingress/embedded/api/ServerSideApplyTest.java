@@ -140,7 +140,7 @@ class ServerSideApplyTest {
                 new Buffer().writeUtf8("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}")));
 
         assertThat(response.code()).isEqualTo(422);
-        assertThat(ApiRequestDispatcher.text(response.getBody())).contains(
+        assertThat(ApiJson.text(response.getBody())).contains(
                 "PatchOptions.meta.k8s.io \\\"\\\" is invalid: fieldManager: Required value: is required for apply patch");
     }
 

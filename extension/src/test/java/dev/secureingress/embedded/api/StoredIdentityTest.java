@@ -20,7 +20,7 @@ class StoredIdentityTest {
     void replacesTheUidAndCreationTimestampOfTheMetadataOnly() {
         String renewed = StoredIdentity.renewed(DEPLOYMENT, "2026-11-27T15:00:00Z");
 
-        Map<String, Object> object = ApiRequestDispatcher.parseObject(renewed);
+        Map<String, Object> object = ApiJson.parseObject(renewed);
         Map<?, ?> metadata = (Map<?, ?>) object.get("metadata");
         assertThat(metadata.get("creationTimestamp")).isEqualTo("2026-11-27T15:00:00Z");
         assertThat((String) metadata.get("uid")).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -53,6 +53,6 @@ class StoredIdentityTest {
     }
 
     private static Object uid(String stored) {
-        return ((Map<?, ?>) ApiRequestDispatcher.parseObject(stored).get("metadata")).get("uid");
+        return ((Map<?, ?>) ApiJson.parseObject(stored).get("metadata")).get("uid");
     }
 }

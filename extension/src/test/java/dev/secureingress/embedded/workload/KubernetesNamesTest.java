@@ -2,11 +2,14 @@ package dev.secureingress.embedded.workload;
 
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class KubernetesNamesTest {
+
+    private static final KubernetesSerialization JSON = new KubernetesSerialization();
 
     private static PodTemplateSpec template(String image) {
         return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", "a").endMetadata()
@@ -15,8 +18,8 @@ class KubernetesNamesTest {
 
     @Test
     void equalTemplatesHashEquallyAndChangesChangeTheHash() {
-        assertThat(KubernetesNames.templateHash(template("img:1"))).isEqualTo(KubernetesNames.templateHash(template("img:1")))
-                .isNotEqualTo(KubernetesNames.templateHash(template("img:2")))
+        assertThat(KubernetesNames.templateHash(template("img:1"), JSON)).isEqualTo(KubernetesNames.templateHash(template("img:1"), JSON))
+                .isNotEqualTo(KubernetesNames.templateHash(template("img:2"), JSON))
                 .matches("[bcdfghjklmnpqrstvwxz2456789]{1,10}");
     }
 
