@@ -57,7 +57,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ServerSideApplyRequests applies =
             new ServerSideApplyRequests(store, storedForm, creation, fieldValidation, clock);
     private final ObjectReads reads = new ObjectReads(store, discovery, clock);
-    private final ObjectDeletion deletion = new ObjectDeletion(store, discovery);
+    private final ObjectDeletion deletion = new ObjectDeletion(store, discovery, creation);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     /** What {@link #registerCustomResource} registered, for {@link #copy()}. */

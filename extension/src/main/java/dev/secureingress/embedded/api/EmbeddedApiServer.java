@@ -51,15 +51,14 @@ import java.util.concurrent.TimeoutException;
  * <p>It holds the Gateway API standard-channel CRDs ({@link GatewayApiCrds}), the namespaces
  * {@code default}, {@code kube-node-lease}, {@code kube-public}, {@code kube-system} and {@code istio-system}
  * (every namespace, also those created later, carries the {@code kubernetes.io/metadata.name} label and holds the
- * ServiceAccount {@code default}), the GatewayClass {@code istio}, the Node
+ * ServiceAccount {@code default} and the ConfigMap {@code kube-root-ca.crt} with this server's CA), the GatewayClass {@code istio}, the Node
  * {@value #NODE_NAME} and the Service {@code default/kubernetes} (cluster IP {@code 10.96.0.1}, port 443) whose
  * Endpoints and EndpointSlice name this server's address and port, as on a real cluster.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
  *
  * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for the
  * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA. Both
- * are made on first use (the first TLS handshake, or a client that asks for the CA), so a cluster that only the
- * in-process clients reach generates no key.
+ * are made once per JVM, with the seed objects ({@code kube-root-ca.crt} carries the CA).
  * (fabric8's {@code MockWebServer} generates a self-signed RSA certificate in {@code start()} with no way
  * to supply one, which is why the store is served through Vert.x directly.) The controllers that run in
  * this JVM use {@link #inProcessClient()}: the same API and watches, handed to the dispatcher without a network.
@@ -315,9 +314,12 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** The seed objects, created once per JVM in a dispatcher that serves nobody and is only copied. */
     private static final class SeedTemplate {
-        static final ApiRequestDispatcher DISPATCHER = seeded(new ApiRequestDispatcher(versionInfo()));
+        static final ApiRequestDispatcher DISPATCHER = seeded();
 
-        private static ApiRequestDispatcher seeded(ApiRequestDispatcher dispatcher) {
+        private static ApiRequestDispatcher seeded() {
+            // the CA, which every namespace's kube-root-ca.crt carries, is made while the CRDs are stored
+            ServingIdentity.prepareInBackground();
+            ApiRequestDispatcher dispatcher = new ApiRequestDispatcher(versionInfo());
             seed(dispatcher);
             return dispatcher;
         }
@@ -342,6 +344,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
                     new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build());
             dispatcher.create("/api/v1/namespaces/" + namespace + "/serviceaccounts",
                     DefaultServiceAccount.in(namespace));
+            dispatcher.create(RootCaConfigMap.collectionIn(namespace), RootCaConfigMap.in(namespace));
         }
         dispatcher.create("/api/v1/nodes", node());
         GatewayClass istio = new GatewayClassBuilder()

@@ -23,7 +23,7 @@ import static dev.secureingress.embedded.api.ApiJson.text;
  * Creates objects ({@code POST} to a collection) after the checks and changes of a real API server: validation,
  * the namespace must exist, a Service's explicit cluster IP must be free, stored form ({@link StoredForm}), a pod's
  * ServiceAccount must exist, names made from {@code generateName}, and a new namespace gets its {@code default}
- * ServiceAccount. Fields and values that do not fit the resource's schema are refused or dropped
+ * ServiceAccount and its {@link RootCaConfigMap}. Fields and values that do not fit the resource's schema are refused or dropped
  * ({@link FieldValidation}). The creator's {@code Update} entry goes into {@code metadata.managedFields} ({@link ManagedFields}).
  */
 final class ObjectCreation {
@@ -126,6 +126,7 @@ final class ObjectCreation {
         if (target.is("", "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
             String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
             seed("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
+            seed(RootCaConfigMap.collectionIn(namespace), RootCaConfigMap.in(namespace));
         }
         return checked.warned(created);
     }

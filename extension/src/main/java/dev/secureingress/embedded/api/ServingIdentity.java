@@ -30,11 +30,11 @@ import java.util.Set;
 
 /**
  * The TLS identity of the embedded API servers of this JVM: a CA of their own and a certificate for
- * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM, and only when first needed: by the
- * first TLS handshake with any embedded server ({@link #keyManager()}) or by a client that asks for the CA to
- * trust ({@link #get()}). A cluster reached only in process (the controllers, the extension's own client)
- * generates no key at all. The servers also share one TLS context ({@link #sslEngineOptions()}), so that a new
- * server's first connection does not build one again.
+ * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM, when first needed: by the seed objects
+ * (every namespace's {@link RootCaConfigMap} carries the CA), which start making it in the background
+ * ({@link #prepareInBackground()}), by the first TLS handshake with any embedded server ({@link #keyManager()}) or by
+ * a client that asks for the CA to trust ({@link #get()}). The servers also share one TLS context
+ * ({@link #sslEngineOptions()}), so that a new server's first connection does not build one again.
  */
 final class ServingIdentity {
 
@@ -60,6 +60,16 @@ final class ServingIdentity {
     /** This JVM's identity, made on first use. */
     static ServingIdentity get() {
         return Holder.INSTANCE;
+    }
+
+    /**
+     * Starts making this JVM's identity on a thread of its own, for a caller that needs it soon and has other work
+     * to do first; {@link #get()} then waits for it instead of making it.
+     */
+    static void prepareInBackground() {
+        Thread making = new Thread(ServingIdentity::get, "embedded-api-server-identity");
+        making.setDaemon(true);
+        making.start();
     }
 
     CertificateAuthority certificateAuthority() {

@@ -82,9 +82,10 @@ class EmbeddedApiServerTest {
         assertThat(api.client().configMaps().inAnyNamespace().list().getItems())
                 .extracting(map -> map.getMetadata().getNamespace() + "/" + map.getMetadata().getName())
                 .filteredOn(key -> key.startsWith("order-" + suffix))
-                .containsExactly(namespaces.get(1) + "/mid", namespaces.get(0) + "/alpha", namespaces.get(0) + "/zeta");
+                .containsExactly(namespaces.get(1) + "/kube-root-ca.crt", namespaces.get(1) + "/mid",
+                        namespaces.get(0) + "/alpha", namespaces.get(0) + "/kube-root-ca.crt", namespaces.get(0) + "/zeta");
         assertThat(api.client().configMaps().inNamespace(namespaces.get(0)).list().getItems())
-                .extracting(map -> map.getMetadata().getName()).containsExactly("alpha", "zeta");
+                .extracting(map -> map.getMetadata().getName()).containsExactly("alpha", "kube-root-ca.crt", "zeta");
     }
 
     @Test
@@ -547,7 +548,9 @@ class EmbeddedApiServerTest {
         api.client().namespaces().withName(namespace).delete();
         api.client().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
 
-        assertThat(api.client().configMaps().inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(api.client().configMaps().inNamespace(namespace).list().getItems())
+                .as("a new namespace holds only its own kube-root-ca.crt")
+                .extracting(map -> map.getMetadata().getName()).containsExactly("kube-root-ca.crt");
         assertThat(api.client().resources(Gateway.class).inNamespace(namespace).list().getItems()).isEmpty();
         assertThat(api.client().configMaps().inNamespace("default").withName(namespace).get())
                 .as("other namespaces keep theirs").isNotNull();
