@@ -52,6 +52,15 @@ public final class FreshJvm {
         return options;
     }
 
+    /**
+     * The CPU time this process has used so far (all its threads: the application's, the JIT compilers', the
+     * garbage collector's), in milliseconds; -1 where the platform does not tell. A fresh JVM prints it beside its
+     * timestamps: unlike wall time, it hardly depends on what else the machine runs.
+     */
+    public static long processCpuMillis() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L);
+    }
+
     /** Starts the JVM and waits for it to end (at most the timeout, then it is killed). */
     public Run run() throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();

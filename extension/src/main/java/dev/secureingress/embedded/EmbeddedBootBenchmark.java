@@ -28,6 +28,8 @@ import java.util.Optional;
  *   <li>{@code embedded.boot.cold.ms}: from spawning a fresh JVM ({@code java -cp <this class path>
  *       EmbeddedBootBenchmark}) until, in that JVM, an {@link EmbeddedCluster} has started, the httpbin
  *       fixture's Deployment is Available and its pod answered {@code GET /status/418};</li>
+ *   <li>{@code embedded.boot.cold.cpu.ms}: the CPU time that JVM had used by then, all its threads (the JIT
+ *       compilers' included); it depends far less than wall time on what else the machine runs;</li>
  *   <li>{@code embedded.boot.cold.cds.ms}: the same with the start-up options for short-lived JVMs: an
  *       application class data sharing archive written by a training run ({@code -XX:ArchiveClassesAtExit},
  *       then {@code -XX:SharedArchiveFile}) and the client compiler only ({@code -XX:TieredStopAtLevel=1});</li>
@@ -37,6 +39,7 @@ import java.util.Optional;
 public final class EmbeddedBootBenchmark implements Benchmark {
 
     private static final String READY = "embedded-httpbin-ready-epoch-ms=";
+    private static final String READY_CPU = "embedded-httpbin-ready-cpu-ms=";
     private static final int COLD_RUNS = 5;
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(180);
 
@@ -79,9 +82,14 @@ public final class EmbeddedBootBenchmark implements Benchmark {
         figures.report("embedded.boot.warm.ms", median(warm), "ms");
     }
 
-    /** Reports the median of up to {@value #COLD_RUNS} runs of {@code jvm}, each timed to its ready line. */
+    /**
+     * Reports the median of up to {@value #COLD_RUNS} runs of {@code jvm}, each timed to its ready line, and as
+     * {@code <figure>.cpu.ms} the median CPU time the JVM had used by then.
+     */
     private static void coldBoots(Figures figures, String figure, FreshJvm jvm) throws IOException, InterruptedException {
+        String cpuFigure = figure.substring(0, figure.length() - ".ms".length()) + ".cpu.ms";
         List<Double> cold = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
             FreshJvm.Run boot = jvm.run();
             Optional<String> ready = boot.valueAfter(READY);
@@ -91,8 +99,14 @@ public final class EmbeddedBootBenchmark implements Benchmark {
                 return;
             }
             cold.add((double) (Long.parseLong(ready.get()) - boot.spawnedEpochMillis()));
+            boot.valueAfter(READY_CPU).map(Double::parseDouble).filter(millis -> millis > 0).ifPresent(cpu::add);
         }
         figures.report(figure, median(cold), "ms");
+        if (cpu.size() == cold.size()) {
+            figures.report(cpuFigure, median(cpu), "ms");
+        } else {
+            figures.skip(cpuFigure, "the fresh JVM " + jvm.options() + " did not report its CPU time at every ready line");
+        }
     }
 
     /** Starts a cluster, deploys the httpbin fixture and returns once its pod has answered a request. */
@@ -143,6 +157,7 @@ public final class EmbeddedBootBenchmark implements Benchmark {
     public static void main(String[] args) {
         try (EmbeddedCluster cluster = bootToServedHttpbin()) {
             System.out.println(READY + System.currentTimeMillis());
+            System.out.println(READY_CPU + FreshJvm.processCpuMillis());
             System.out.flush();
         }
         System.exit(0);

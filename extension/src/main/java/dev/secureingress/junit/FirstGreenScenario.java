@@ -1,5 +1,6 @@
 package dev.secureingress.junit;
 
+import dev.secureingress.cli.FreshJvm;
 import dev.secureingress.client.IngressClient;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,12 +23,15 @@ class FirstGreenScenario {
 
     /** Epoch milliseconds when the first assertion passed; 0 until then. */
     static volatile long firstGreenEpochMillis;
+    /** The process's CPU milliseconds when the first assertion passed ({@link FreshJvm#processCpuMillis()}). */
+    static volatile long firstGreenCpuMillis;
 
     @Test
     @Order(1)
     void firstGreen(IngressClient client) {
         requireTeapot(client);
         firstGreenEpochMillis = System.currentTimeMillis();
+        firstGreenCpuMillis = FreshJvm.processCpuMillis();
     }
 
     @RepeatedTest(REPEATED_TESTS)

@@ -26,6 +26,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
  * <ul>
  *   <li>{@code suite.first-green.ms}: from spawning a fresh JVM to the first passing assertion of a
  *       {@code @SecureIngressTest} class (cluster, fixture, PKI, Gateway and route included);</li>
+ *   <li>{@code suite.first-green.cpu.ms}: the CPU time the fresh JVM used until then, all its threads (the JIT
+ *       compilers' included); it depends far less than wall time on what else the machine runs;</li>
  *   <li>{@code suite.first-green.c1.ms}: the same in a JVM that runs the client compiler only
  *       ({@value FreshJvm#CLIENT_COMPILER_ONLY}), the start-up option a build can give its test JVMs (Maven
  *       Surefire's {@code argLine});</li>
@@ -39,6 +41,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 public final class SuiteBenchmark implements Benchmark {
 
     private static final String FIRST_GREEN = "first-green-epoch-ms=";
+    private static final String FIRST_GREEN_CPU = "first-green-cpu-ms=";
     private static final String PER_TEST = "per-test-ms=";
     private static final Duration CHILD_TIMEOUT = Duration.ofSeconds(300);
 
@@ -53,6 +56,10 @@ public final class SuiteBenchmark implements Benchmark {
         FreshJvm.Run run = jvm.run();
         Optional<Long> firstGreen = firstGreen(figures, "suite.first-green.ms", run);
         firstGreen.ifPresent(millis -> figures.report("suite.first-green.ms", millis, "ms"));
+        run.valueAfter(FIRST_GREEN_CPU).map(Long::parseLong).filter(millis -> firstGreen.isPresent() && millis > 0)
+                .ifPresentOrElse(millis -> figures.report("suite.first-green.cpu.ms", millis, "ms"),
+                        () -> figures.skip("suite.first-green.cpu.ms", "the benchmark JVM reported no CPU time"
+                                + " at its first passing assertion"));
         Optional<String> perTest = run.valueAfter(PER_TEST);
         if (perTest.isPresent()) {
             figures.report("suite.per-test.ms", Double.parseDouble(perTest.get()), "ms");
@@ -114,6 +121,7 @@ public final class SuiteBenchmark implements Benchmark {
         Launcher launcher = LauncherFactory.create();
         launcher.execute(request, timing);
         System.out.println(FIRST_GREEN + FirstGreenScenario.firstGreenEpochMillis);
+        System.out.println(FIRST_GREEN_CPU + FirstGreenScenario.firstGreenCpuMillis);
         if (repeated.size() == FirstGreenScenario.REPEATED_TESTS) {
             List<Double> sorted = new ArrayList<>(repeated);
             Collections.sort(sorted);

@@ -39,6 +39,19 @@ class FreshJvmTest {
     }
 
     @Test
+    void processCpuTimeIsCountedAndGrowsWithWork() {
+        long before = FreshJvm.processCpuMillis();
+        long sink = 0;
+        for (long end = System.nanoTime() + 200_000_000L; System.nanoTime() < end; ) {
+            sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+        }
+
+        assertThat(sink).isNotNegative();
+        assertThat(before).isPositive();
+        assertThat(FreshJvm.processCpuMillis()).isGreaterThan(before);
+    }
+
+    @Test
     void passesItsOptionsAndKillsAJvmThatOutlivesItsTimeout() throws Exception {
         FreshJvm.Run run = FreshJvm.running(Printer.class, Duration.ofSeconds(3))
                 .withOptions(List.of("-Dprinter.hang=true")).run();
