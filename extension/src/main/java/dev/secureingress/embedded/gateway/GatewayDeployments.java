@@ -135,6 +135,12 @@ final class GatewayDeployments {
             if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 return true;
             }
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                // the namespace is being deleted, and the Gateway with it
+                LOG.debug("Not creating {} {}/{}: {}", object.getKind(), object.getMetadata().getNamespace(),
+                        object.getMetadata().getName(), e.getMessage());
+                return false;
+            }
             LOG.warn("Could not create {} {}/{}: {}", object.getKind(), object.getMetadata().getNamespace(),
                     object.getMetadata().getName(), e.getMessage());
             return false;
