@@ -3,6 +3,8 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.StatusDetailsBuilder;
 import io.fabric8.mockwebserver.http.MockResponse;
 
 import java.net.HttpURLConnection;
@@ -28,13 +30,17 @@ final class ApiErrors {
 
     /** A {@code Status} whose details name the fields at fault ({@code causes}). */
     static MockResponse status(int code, String reason, String message, List<StatusCause> causes) {
-        StatusBuilder builder = new StatusBuilder()
+        return status(code, reason, message, causes.isEmpty() ? null
+                : new StatusDetailsBuilder().withCauses(causes).build());
+    }
+
+    /** A {@code Status} with {@code details} (none when {@code null}), e.g. the name, group and kind concerned. */
+    static MockResponse status(int code, String reason, String message, StatusDetails details) {
+        Status status = new StatusBuilder()
                 .withApiVersion("v1").withKind("Status")
-                .withStatus("Failure").withReason(reason).withMessage(message).withCode(code);
-        if (!causes.isEmpty()) {
-            builder.withNewDetails().withCauses(causes).endDetails();
-        }
-        Status status = builder.build();
+                .withStatus("Failure").withReason(reason).withMessage(message).withCode(code)
+                .withDetails(details)
+                .build();
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json")
                 .setBody(ApiJson.write(status));
     }

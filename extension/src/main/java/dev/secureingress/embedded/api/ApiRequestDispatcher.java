@@ -252,9 +252,7 @@ final class ApiRequestDispatcher extends Dispatcher {
         if (ObjectUpdates.isConflict(response) && target.name() != null
                 && bodyOf(response).contains("the object has been modified")) {
             // the store says reason Invalid without a name, which kubectl prints as 'The Deployment "" is invalid'
-            return ApiErrors.status(HttpURLConnection.HTTP_CONFLICT, "Conflict", "Operation cannot be fulfilled on "
-                    + target.qualifiedResource() + " \"" + target.name() + "\": the object has been modified; please"
-                    + " apply your changes to the latest version and try again");
+            return OptimisticConcurrency.conflict(target);
         }
         if (response.code() == HttpURLConnection.HTTP_NOT_FOUND && target.name() != null
                 && !bodyOf(response).contains("\"Status\"")) {

@@ -64,12 +64,14 @@ final class ObjectUpdates {
             return checked.refusal().get();
         }
         if (status) {
-            return checked.warned(writeStatus(target, request, current -> withStatusOf(current, object)));
+            return checked.warned(writeStatus(target, request, current -> object));
         }
         MockResponse stored = store.handleGet(withoutQuery(request.getPath()));
         Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
                 ? parseObject(text(stored.getBody())) : null;
-        Optional<MockResponse> refused = UpdateValidation.validate(target, object, current);
+        Optional<MockResponse> refused = current == null ? Optional.empty()
+                : OptimisticConcurrency.check(target, object, current)
+                        .or(() -> UpdateValidation.validate(target, object, current));
         if (refused.isPresent()) {
             return refused.get();
         }
@@ -119,7 +121,7 @@ final class ObjectUpdates {
             return checked.warned(writeStatus(target, request, current -> {
                 Map<String, Object> patched = patching.apply(current);
                 fieldValidation.checkPatched(target, request, patched); // drops what the check above reported
-                return withStatusOf(current, patched);
+                return patched;
             }));
         }
         String path = withoutQuery(request.getPath());
@@ -142,6 +144,7 @@ final class ObjectUpdates {
             }
             FieldValidation.Outcome checked = fieldValidation.checkPatched(target, request, patched);
             Optional<MockResponse> refused = checked.refusal()
+                    .or(() -> OptimisticConcurrency.check(target, patched, original))
                     .or(() -> UpdateValidation.validate(target, patched, original));
             if (refused.isPresent()) {
                 return refused.get();
@@ -175,9 +178,11 @@ final class ObjectUpdates {
     }
 
     /**
-     * Writes the status {@code statusWrite} makes of the latest version of the object, recording the writer's
-     * {@code Update} entry for the {@code status} subresource; again on the version a write in between made (409).
-     * What {@code statusWrite} cannot make (a JSON patch that does not apply) the store answers.
+     * Writes the status of the object {@code statusWrite} makes of the latest version (the sent object, or the
+     * patched one), recording the writer's {@code Update} entry for the {@code status} subresource; again on the
+     * version a write in between made (409), unless the written object names the version it was made on
+     * ({@link OptimisticConcurrency}). What {@code statusWrite} cannot make (a JSON patch that does not apply) the
+     * store answers.
      */
     private MockResponse writeStatus(ResourcePath target, RecordedRequest request,
             UnaryOperator<Map<String, Object>> statusWrite) {
@@ -190,12 +195,17 @@ final class ObjectUpdates {
                 return store.dispatch(request);
             }
             Map<String, Object> original = parseObject(text(current.getBody()));
-            Map<String, Object> updated;
+            Map<String, Object> sent;
             try {
-                updated = statusWrite.apply(parseObject(text(current.getBody())));
+                sent = statusWrite.apply(parseObject(text(current.getBody())));
             } catch (RuntimeException notApplicable) {
                 return store.dispatch(request);
             }
+            Optional<MockResponse> conflict = OptimisticConcurrency.check(target, sent, original);
+            if (conflict.isPresent()) {
+                return conflict.get();
+            }
+            Map<String, Object> updated = withStatusOf(original, sent);
             ManagedFields.recordUpdate(original, updated, request, target, clock.instant());
             written = store.replaceWithStatus(objectPath, ApiJson.write(updated));
         }

@@ -10,6 +10,7 @@ import java.net.HttpURLConnection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,11 +69,9 @@ final class ScaleSubresource {
             return ApiErrors.status(422, "Invalid", "Scale \"" + target.name() + "\" is invalid: spec.replicas: "
                     + "Invalid value: " + ObjectFields.at(written, "spec", "replicas") + ": must be a whole number >= 0");
         }
-        Object expectedVersion = ObjectFields.at(written, "metadata", "resourceVersion");
-        if (expectedVersion != null && !expectedVersion.equals(ObjectFields.at(object, "metadata", "resourceVersion"))) {
-            return ApiErrors.status(HttpURLConnection.HTTP_CONFLICT, "Conflict", "Operation cannot be fulfilled on "
-                    + target.qualifiedResource() + " \"" + target.name() + "\": the object has been modified; please"
-                    + " apply your changes to the latest version and try again");
+        Optional<MockResponse> conflict = OptimisticConcurrency.check(target, written, object);
+        if (conflict.isPresent()) {
+            return conflict.get();
         }
         child(object, "spec").put("replicas", replicas.intValue());
         MockResponse stored = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath,

@@ -97,10 +97,9 @@ final class ServerSideApplyRequests {
                 return current;
             }
             Map<String, Object> live = parseObject(text(current.getBody()));
-            Object expectedVersion = ObjectFields.at(applied, "metadata", "resourceVersion");
-            if (expectedVersion != null && !expectedVersion.equals(ObjectFields.at(live, "metadata", "resourceVersion"))) {
-                return ApiRequestDispatcher.withStatusBody(target, new MockResponse()
-                        .setResponseCode(HttpURLConnection.HTTP_CONFLICT).setBody("the object has been modified"));
+            Optional<MockResponse> outdated = OptimisticConcurrency.check(target, applied, live);
+            if (outdated.isPresent()) {
+                return outdated.get();
             }
             Map<String, Object> merged;
             try {

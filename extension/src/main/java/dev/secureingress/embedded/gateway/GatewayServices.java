@@ -84,8 +84,8 @@ final class GatewayServices {
     }
 
     private void writeStatus(Service service, ServiceStatus status) {
-        Service withStatus = new ServiceBuilder(service).withStatus(status).build();
-        client.resource(withStatus).updateStatus();
+        StatusWriter.writeOverLatest(client, service, Service::getStatus, status,
+                (latest, withStatus) -> new ServiceBuilder(latest).withStatus(withStatus).build());
     }
 
     private static boolean sameSpec(Service current, Service desired) {

@@ -28,14 +28,16 @@ import java.util.function.UnaryOperator;
  * and a status it just wrote is the status it compares with (so it does not write it again).
  *
  * <p>Writes carry the resourceVersion of the newest copy known; when somebody else wrote in between (409
- * Conflict), the object is read afresh, the change applied to it and written once more. Reads are meant for
- * the controller's single reconcile thread; the informer's events may arrive on any thread.
+ * Conflict), the object is read afresh, the change applied to it and written again (a few times at most). Reads are
+ * meant for the controller's single reconcile thread; the informer's events may arrive on any thread.
  *
  * @param <T> the kind
  */
 final class InformedObjects<T extends HasMetadata> {
 
     private static final int REMEMBERED_DELETIONS = 10_000;
+    /** How many times a write is sent, each time over the version the last 409 Conflict said was outdated. */
+    private static final int WRITE_ATTEMPTS = 5;
 
     private final KubernetesClient client;
     private final Class<T> type;
@@ -166,21 +168,27 @@ final class InformedObjects<T extends HasMetadata> {
         }
     }
 
+    /**
+     * Sends {@code change} of the newest known copy; when the API server answers that it is outdated (409 Conflict),
+     * reads the latest version and sends {@code change} of that, {@value #WRITE_ATTEMPTS} times at most.
+     */
     private T write(T known, UnaryOperator<T> change, boolean status) {
         T newest = Objects.requireNonNullElse(get(known.getMetadata().getNamespace(), known.getMetadata().getName()), known);
-        try {
-            return remember(send(change.apply(serialization().clone(newest)), status));
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
+        T base = serialization().clone(newest);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return remember(send(change.apply(base), status));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == WRITE_ATTEMPTS) {
+                    throw e;
+                }
+            }
+            base = client.resources(type).inNamespace(known.getMetadata().getNamespace())
+                    .withName(known.getMetadata().getName()).get();
+            if (base == null) {
+                return null;
             }
         }
-        T fresh = client.resources(type).inNamespace(known.getMetadata().getNamespace())
-                .withName(known.getMetadata().getName()).get();
-        if (fresh == null) {
-            return null;
-        }
-        return remember(send(change.apply(fresh), status));
     }
 
     private T send(T object, boolean status) {

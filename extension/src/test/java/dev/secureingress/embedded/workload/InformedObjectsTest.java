@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +108,29 @@ class InformedObjectsTest {
         assertThat(client.pods().inNamespace(namespace).withName("app").get().getStatus().getPhase()).isEqualTo("Running");
         assertThat(cached.getStatus() == null || cached.getStatus().getPhase() == null)
                 .as("the cached copy is not modified").isTrue();
+    }
+
+    @Test
+    void aStatusWriteFromAnOutdatedCopyIsAppliedToTheLatestVersion() {
+        Pod cached = client.resource(new PodBuilder()
+                .withNewMetadata().withName("app").withNamespace(namespace).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("example.com/app").endContainer().endSpec()
+                .build()).create();
+        InformedObjects<Pod> pods = new InformedObjects<>(client, Pod.class).readFrom(new FrozenCache<Pod>().put(cached));
+        client.pods().inNamespace(namespace).withName("app").edit(p -> {
+            p.getMetadata().setLabels(Map.of("written-by", "somebody-else"));
+            return p;
+        });
+
+        Pod written = pods.updateStatus(cached, p -> {
+            p.setStatus(new PodStatusBuilder().withPhase("Running").build());
+            return p;
+        });
+
+        Pod stored = client.pods().inNamespace(namespace).withName("app").get();
+        assertThat(stored.getStatus().getPhase()).isEqualTo("Running");
+        assertThat(stored.getMetadata().getLabels()).containsEntry("written-by", "somebody-else");
+        assertThat(written.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
     }
 
     private ConfigMap configMap(String name) {
