@@ -17,13 +17,15 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The Gateway API standard-channel CustomResourceDefinitions, generated from fabric8's Gateway API model
  * classes: group, kind, plural, singular and scope come from the classes; served versions, short names
  * and the status subresource are listed here. Each version's schema is the structural schema derived from the
- * kind's model class ({@link ModelSchemas}): its properties and their types, without the required fields, enums,
- * patterns and CEL rules of the upstream CRDs.
+ * kind's model class ({@link ModelSchemas}: its properties and their types) with the Gateway API's validation
+ * constraints and defaults on the fields users write ({@link GatewayApiConstraints}); the upstream CRDs' CEL rules
+ * are left out.
  */
 public final class GatewayApiCrds {
 
@@ -42,6 +44,9 @@ public final class GatewayApiCrds {
             new Definition(ReferenceGrant.class, List.of("v1", "v1beta1"), List.of("refgrant")),
             new Definition(BackendTLSPolicy.class, List.of("v1"), List.of("btlspolicy")),
             new Definition(TLSRoute.class, List.of("v1"), List.of()));
+
+    /** Each kind's schema, made once per JVM; shared by the CRDs and never changed. */
+    private static final Map<Class<?>, JSONSchemaProps> SCHEMAS = new ConcurrentHashMap<>();
 
     private GatewayApiCrds() {
     }
@@ -66,7 +71,8 @@ public final class GatewayApiCrds {
                         .build())
                 .toList();
         // set, not built: a builder would copy the whole shared schema for every version
-        JSONSchemaProps schema = ModelSchemas.ofKind(type);
+        JSONSchemaProps schema = SCHEMAS.computeIfAbsent(type,
+                kind -> GatewayApiConstraints.applyTo(kind, ModelSchemas.ofKind(kind)));
         versions.forEach(version -> version.getSchema().setOpenAPIV3Schema(schema));
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata()

@@ -392,7 +392,8 @@ class EmbeddedApiServerTest {
         try {
             Gateway gateway = api.client().resource(new GatewayBuilder()
                     .withNewMetadata().withName(name).withNamespace("default").endMetadata()
-                    .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
+                    .withNewSpec().withGatewayClassName("istio").addNewListener().withName("http").withPort(80)
+                    .withProtocol("HTTP").endListener().endSpec().build()).create();
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("add " + name);
             api.client().resource(gateway).delete();
             assertThat(events.poll(30, TimeUnit.SECONDS)).isEqualTo("delete " + name);
@@ -540,7 +541,8 @@ class EmbeddedApiServerTest {
         api.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("settings").endMetadata().build()).create();
         api.client().resource(new GatewayBuilder().withNewMetadata().withName("gateway").withNamespace(namespace).endMetadata()
-                .withNewSpec().withGatewayClassName("istio").endSpec().build()).create();
+                .withNewSpec().withGatewayClassName("istio").addNewListener().withName("http").withPort(80)
+                .withProtocol("HTTP").endListener().endSpec().build()).create();
 
         api.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName(namespace).endMetadata().build()).create();
