@@ -56,7 +56,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ObjectUpdates updates = new ObjectUpdates(store, storedForm, fieldValidation, clock);
     private final ServerSideApplyRequests applies =
             new ServerSideApplyRequests(store, storedForm, creation, fieldValidation, clock);
-    private final ObjectReads reads = new ObjectReads(store, discovery, clock);
+    private final ObjectReads reads = new ObjectReads(store, discovery, schemas, clock);
     private final ObjectDeletion deletion = new ObjectDeletion(store, discovery, creation);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;

@@ -22,6 +22,9 @@ import java.util.Optional;
  *       "gw" is invalid: spec.listeners[0].port: Invalid value: "string": spec.listeners[0].port in body must be of
  *       type integer: "string"}. Built-in kinds are only checked for unknown fields.</li>
  * </ul>
+ * Before a custom resource is checked, its schema's defaults are filled in ({@link StructuralDefaults}), so every
+ * write (create, replacement, status, patches, server-side apply) stores the object defaulted, as the API server's
+ * decoder does.
  */
 final class FieldValidation {
 
@@ -62,12 +65,15 @@ final class FieldValidation {
         this.schemas = schemas;
     }
 
-    /** Checks the object a create or a replacement (also of the status) is about to store; prunes it in place. */
+    /**
+     * Checks the object a create or a replacement (also of the status) is about to store; prunes and defaults it in
+     * place.
+     */
     Outcome checkWritten(ResourcePath target, RecordedRequest request, Map<String, Object> object) {
         return check(target, request, object, false);
     }
 
-    /** Checks the object a JSON, merge or strategic merge patch made; prunes it in place. */
+    /** Checks the object a JSON, merge or strategic merge patch made; prunes and defaults it in place. */
     Outcome checkPatched(ResourcePath target, RecordedRequest request, Map<String, Object> patched) {
         return check(target, request, patched, true);
     }
@@ -102,6 +108,9 @@ final class FieldValidation {
         ObjectSchemas.ObjectSchema schema = found.get();
         Directive directive = Directive.of(request);
         String beforePruning = patch && directive == Directive.STRICT ? ApiJson.write(object) : null;
+        if (schema.checksValues()) {
+            StructuralDefaults.fill(schema.schema(), object); // as the server's decoder does, before validation
+        }
         SchemaValidator.Findings findings = SchemaValidator.check(schema.schema(), object);
         List<String> unknown = findings.unknownFields().stream()
                 .map(path -> "unknown field " + SchemaValidator.goQuoted(path)).toList();

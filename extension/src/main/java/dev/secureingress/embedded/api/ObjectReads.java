@@ -16,17 +16,22 @@ import static dev.secureingress.embedded.api.ApiJson.text;
 
 /**
  * Reads stored objects ({@code GET}) as a real API server answers them: one object, a {@code <Kind>List} filtered
- * by any {@code fieldSelector}, or a watch; as tables ({@link ApiTables}) when kubectl asks for them.
+ * by any {@code fieldSelector}, or a watch; as tables ({@link ApiTables}) when kubectl asks for them. Custom
+ * resources read one by one or in lists carry their CRD schema's defaults ({@link StructuralDefaults}), as the API
+ * server decodes them from storage, so defaults a CRD gained after an object was stored show too; watch events carry
+ * the objects as they were stored.
  */
 final class ObjectReads {
 
     private final WatchedStore store;
     private final ApiDiscovery discovery;
+    private final ObjectSchemas schemas;
     private final Clock clock;
 
-    ObjectReads(WatchedStore store, ApiDiscovery discovery, Clock clock) {
+    ObjectReads(WatchedStore store, ApiDiscovery discovery, ObjectSchemas schemas, Clock clock) {
         this.store = store;
         this.discovery = discovery;
+        this.schemas = schemas;
         this.clock = clock;
     }
 
@@ -58,7 +63,9 @@ final class ObjectReads {
                     list.put("apiVersion", target.groupVersion());
                     list.put("kind", resource.getKind() + "List");
                 });
+        Optional<ObjectSchemas.ObjectSchema> schema = customResourceSchema(target);
         if (list.get("items") instanceof List<?> items) {
+            schema.ifPresent(found -> objects(items).forEach(item -> StructuralDefaults.fill(found.schema(), item)));
             list.put("items", items.stream()
                     .filter(item -> selector.isEmpty() || item instanceof Map<?, ?> object && selector.get().matches(object))
                     .sorted(Comparator.comparing(ObjectReads::storageKey))
@@ -85,17 +92,31 @@ final class ObjectReads {
                 ApiTables.RowObject.requestedBy(request.getPath()), clock));
     }
 
-    /** One object; as a one-row table when kubectl asks for one. */
+    /** One object (custom resources with their defaults); as a one-row table when kubectl asks for one. */
     MockResponse get(ResourcePath target, RecordedRequest request) {
         MockResponse response = store.dispatch(request);
-        if (response.code() != HttpURLConnection.HTTP_OK || !ApiTables.wanted(request.getHeader("Accept"))
-                || target.subresource() != null) {
+        if (response.code() != HttpURLConnection.HTTP_OK) {
+            return response;
+        }
+        Optional<ObjectSchemas.ObjectSchema> schema = customResourceSchema(target);
+        boolean table = ApiTables.wanted(request.getHeader("Accept")) && target.subresource() == null;
+        if (schema.isEmpty() && !table) {
             return response;
         }
         Map<String, Object> object = parseObject(text(response.getBody()));
+        boolean defaulted = schema.isPresent() && StructuralDefaults.fill(schema.get().schema(), object);
+        MockResponse read = defaulted ? json(HttpURLConnection.HTTP_OK, ApiJson.write(object)) : response;
+        if (!table) {
+            return read;
+        }
         return ApiTables.of(target.plural(), List.of(object), null, ApiTables.RowObject.requestedBy(request.getPath()), clock)
-                .map(table -> json(HttpURLConnection.HTTP_OK, ApiJson.write(table)))
-                .orElse(response);
+                .map(rows -> json(HttpURLConnection.HTTP_OK, ApiJson.write(rows)))
+                .orElse(read);
+    }
+
+    /** The schema of a custom resource's objects, which may carry defaults; empty for built-in kinds. */
+    private Optional<ObjectSchemas.ObjectSchema> customResourceSchema(ResourcePath target) {
+        return schemas.of(target).filter(ObjectSchemas.ObjectSchema::checksValues);
     }
 
     /** Where etcd keeps an object, below its resource's prefix: {@code namespace/name}, or {@code name}. */

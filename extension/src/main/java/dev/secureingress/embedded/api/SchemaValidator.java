@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * <p>An object's {@code apiVersion} and {@code kind} are always allowed and its {@code metadata} is checked against
  * {@link ObjectMeta}, whatever the schema says of them. Not checked: CEL rules ({@code x-kubernetes-validations}),
  * {@code format}, {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}, {@code multipleOf}, {@code uniqueItems},
- * list types and defaults (the server applies no schema defaults).
+ * and list types. Defaults are {@link StructuralDefaults}' job.
  */
 final class SchemaValidator {
 

@@ -1,0 +1,132 @@
+package dev.secureingress.embedded;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static dev.secureingress.embedded.Kubectl.succeeds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kubectl against the embedded API server's Gateway API CRDs, as against a cluster with the v1.4 standard channel:
+ * values the Gateway API refuses are refused with kube-apiserver's message, objects read back carry the CRDs'
+ * defaults (also after a server-side apply), and a CRD a user applies has its own defaults filled in.
+ * Skipped where kubectl is not installed.
+ */
+class KubectlGatewayApiSchemaTest {
+
+    @RegisterExtension
+    static final KubectlOnEmbeddedCluster kubectl = new KubectlOnEmbeddedCluster();
+
+    private static final String ROUTE = """
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: HTTPRoute
+            metadata:
+              name: %s
+            spec:
+              parentRefs:
+              - name: mygateway
+              hostnames: ["httpbin.example.com"]
+              rules:
+              - backendRefs:
+                - name: httpbin
+                  port: 8000
+            """;
+
+    @Test
+    void aListenerPortAbove65535IsRefused() {
+        CommandRun.Result refused = kubectl.runWithInput("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: high-port
+                spec:
+                  gatewayClassName: istio
+                  listeners:
+                  - name: https
+                    port: 70000
+                    protocol: HTTPS
+                    tls:
+                      certificateRefs:
+                      - name: httpbin-credential
+                """, "apply", "-f", "-");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("The Gateway \"high-port\" is invalid: spec.listeners[0].port: Invalid value: "
+                + "70000: spec.listeners[0].port in body should be less than or equal to 65535");
+        assertThat(kubectl.run("get", "gateway", "high-port").err()).contains("not found");
+    }
+
+    @Test
+    void aPrefixPathMatchIsRefusedNamingTheSupportedTypes() {
+        CommandRun.Result refused = kubectl.runWithInput(ROUTE.formatted("prefix")
+                + "    matches:\n    - path: {type: Prefix, value: /status}\n", "apply", "-f", "-");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("The HTTPRoute \"prefix\" is invalid: spec.rules[0].matches[0].path.type: "
+                + "Unsupported value: \"Prefix\": supported values: \"Exact\", \"PathPrefix\", \"RegularExpression\"");
+    }
+
+    @Test
+    void aRouteReadBackCarriesTheGatewayApiDefaults() {
+        succeeds(kubectl.runWithInput(ROUTE.formatted("defaulted"), "apply", "-f", "-"),
+                "httproute.gateway.networking.k8s.io/defaulted created");
+
+        assertThat(jsonPath("httproute", "defaulted", "{.spec.rules[0].matches[0].path.type} "
+                + "{.spec.rules[0].matches[0].path.value} {.spec.parentRefs[0].group} {.spec.parentRefs[0].kind} "
+                + "{.spec.rules[0].backendRefs[0].kind} {.spec.rules[0].backendRefs[0].weight}"))
+                .isEqualTo("PathPrefix / gateway.networking.k8s.io Gateway Service 1");
+    }
+
+    @Test
+    void aServerSideApplyIsDefaultedToo() {
+        succeeds(kubectl.runWithInput(ROUTE.formatted("applied"), "apply", "--server-side", "-f", "-"),
+                "httproute.gateway.networking.k8s.io/applied serverside-applied");
+
+        assertThat(jsonPath("httproute", "applied", "{.spec.rules[0].matches[0].path.type}")).isEqualTo("PathPrefix");
+    }
+
+    @Test
+    void aCrdAUserAppliesHasItsDefaultsFilledIn() {
+        succeeds(kubectl.runWithInput("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: certificates.pki.example.com
+                spec:
+                  group: pki.example.com
+                  scope: Namespaced
+                  names: {plural: certificates, singular: certificate, kind: Certificate, listKind: CertificateList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              dnsName: {type: string}
+                              keyAlgorithm: {type: string, default: ECDSA_P256}
+                              renewBefore: {type: string, default: 720h}
+                """, "apply", "-f", "-"));
+
+        succeeds(kubectl.runWithInput("""
+                apiVersion: pki.example.com/v1
+                kind: Certificate
+                metadata:
+                  name: httpbin
+                spec:
+                  dnsName: httpbin.example.com
+                  renewBefore: 24h
+                """, "apply", "-f", "-"), "certificate.pki.example.com/httpbin created");
+
+        assertThat(jsonPath("certificate", "httpbin", "{.spec.keyAlgorithm} {.spec.renewBefore}"))
+                .isEqualTo("ECDSA_P256 24h");
+    }
+
+    private String jsonPath(String resource, String name, String template) {
+        return succeeds(kubectl.run("get", resource, name, "-o", "jsonpath=" + template)).out().trim();
+    }
+}
