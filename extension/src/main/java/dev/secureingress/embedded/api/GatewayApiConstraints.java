@@ -1,10 +1,12 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 import tools.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import java.util.Map;
 /**
  * The validation constraints and defaults the Gateway API v1.4 standard-channel CRDs put on the fields users write
  * (Gateway, GatewayClass, HTTPRoute, ReferenceGrant and the shared types: ParentReference, BackendRef, Hostname,
- * SectionName, PortNumber, ...), as a table by JSON path applied on top of the structural schemas derived from
+ * SectionName, PortNumber, ..., also where GRPCRoute and TLSRoute use them), as a table by JSON path applied on top of the structural schemas derived from
  * fabric8's models ({@link ModelSchemas}): {@code required}, {@code enum}, {@code pattern}, {@code minimum} and
  * {@code maximum}, {@code minLength} and {@code maxLength}, {@code minItems} and {@code maxItems}, {@code default}.
  *
@@ -60,6 +62,8 @@ final class GatewayApiConstraints {
             .and(field("kind", KIND.and(defaultValue("Secret"))))
             .and(field("name", OBJECT_NAME))
             .and(field("namespace", NAMESPACE));
+    private static final Constraint BACKEND_REF =
+            BACKEND_OBJECT_REFERENCE.and(field("weight", defaultValue(1).and(range(0, 1_000_000))));
     private static final Constraint LOCAL_OBJECT_REFERENCE = required("group", "kind", "name")
             .and(field("group", GROUP))
             .and(field("kind", KIND))
@@ -149,11 +153,18 @@ final class GatewayApiConstraints {
                     at("spec.rules[].matches[].method", enumOf("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
                             "OPTIONS", "TRACE", "PATCH")),
                     at("spec.rules[].filters", HTTP_ROUTE_FILTERS),
-                    at("spec.rules[].backendRefs", maxItems(16).and(items(BACKEND_OBJECT_REFERENCE
-                            .and(field("weight", defaultValue(1).and(range(0, 1_000_000))))
+                    at("spec.rules[].backendRefs", maxItems(16).and(items(BACKEND_REF
                             .and(field("filters", HTTP_ROUTE_FILTERS))))),
                     at("spec.rules[].timeouts.request", pattern("^([0-9]{1,5}(h|m|s|ms)){1,4}$")),
                     at("spec.rules[].timeouts.backendRequest", pattern("^([0-9]{1,5}(h|m|s|ms)){1,4}$"))),
+            GRPCRoute.class, List.of(
+                    at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
+                    at("spec.hostnames", maxItems(16).and(items(HOSTNAME))),
+                    at("spec.rules[].backendRefs", maxItems(16).and(items(BACKEND_REF)))),
+            TLSRoute.class, List.of(
+                    at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
+                    at("spec.hostnames", items(HOSTNAME)),
+                    at("spec.rules[].backendRefs", items(BACKEND_REF))),
             ReferenceGrant.class, List.of(
                     at("spec", required("from", "to")),
                     at("spec.from", minItems(1).and(maxItems(16)).and(items(required("group", "kind", "namespace")

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Gateway API's validation constraints on the seeded CRDs, enforced by the dispatcher with the API server's
  * messages: one refused write per kind of constraint (maximum, pattern, required, enum, minItems, maxItems,
- * minLength, maxLength, minimum), on Gateway, HTTPRoute, GatewayClass and ReferenceGrant, in both served versions;
+ * minLength, maxLength, minimum), on Gateway, HTTPRoute, GatewayClass, ReferenceGrant and a TLSRoute's hostnames,
+ * in both served versions;
  * nothing refused is stored, and a valid object is accepted.
  */
 class GatewayApiConstraintsTest {
@@ -140,6 +141,17 @@ class GatewayApiConstraintsTest {
                         + "spec.rules[0].filters[1].type: Unsupported value: \"Rewrite\": supported values: "
                         + "\"RequestHeaderModifier\", \"ResponseHeaderModifier\", \"RequestMirror\", \"RequestRedirect\", "
                         + "\"URLRewrite\", \"ExtensionRef\"]");
+    }
+
+    @Test
+    void aTlsRouteHostnameIsAHostnameToo() {
+        assertRefused("/apis/gateway.networking.k8s.io/v1/namespaces/default/tlsroutes", """
+                        {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "TLSRoute", "metadata": {"name": "tls"},
+                         "spec": {"parentRefs": [{"name": "gw"}], "hostnames": ["Example.com"]}}
+                        """,
+                "TLSRoute.gateway.networking.k8s.io \"tls\" is invalid: spec.hostnames[0]: Invalid value: "
+                        + "\"Example.com\": spec.hostnames[0] in body should match "
+                        + "'^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'");
     }
 
     @Test

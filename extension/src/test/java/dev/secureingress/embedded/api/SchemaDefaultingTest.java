@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The API server fills the defaults of the stored CRD's schema into custom resources, carried out by the dispatcher:
- * the Gateway API's defaults (route matches, parentRef and backendRef group/kind/weight, listener TLS mode and
- * allowed routes) on create, replacement, merge and JSON patches and server-side apply, the answer to the write
+ * the Gateway API's defaults (route matches, parentRef and backendRef group/kind/weight, also of a GRPCRoute,
+ * listener TLS mode and allowed routes) on create, replacement, merge and JSON patches and server-side apply, the answer to the write
  * included; a user's CRD's defaults too, also in its status, and defaults a CRD gained after an object was stored
  * show when the object is read.
  */
@@ -59,6 +59,20 @@ class SchemaDefaultingTest {
 
         assertThat(ObjectFields.at(read(HTTP_ROUTES + "/ruleless"), "spec", "rules"))
                 .isEqualTo(List.of(Map.of("matches", List.of(ROOT_PREFIX))));
+    }
+
+    @Test
+    void aGrpcRoutesReferencesGetTheSharedDefaults() {
+        send(HttpMethod.POST, "/apis/gateway.networking.k8s.io/v1/namespaces/default/grpcroutes", JSON, """
+                {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": {"name": "grpc"},
+                 "spec": {"parentRefs": [{"name": "gw"}], "rules": [{"backendRefs": [{"name": "echo", "port": 9000}]}]}}
+                """);
+
+        Map<String, Object> route = read("/apis/gateway.networking.k8s.io/v1/namespaces/default/grpcroutes/grpc");
+        assertThat(ObjectFields.at(route, "spec", "parentRefs")).isEqualTo(List.of(Map.of(
+                "name", "gw", "group", "gateway.networking.k8s.io", "kind", "Gateway")));
+        assertThat(rule(route, 0).get("backendRefs")).isEqualTo(List.of(Map.of(
+                "name", "echo", "port", 9000, "group", "", "kind", "Service", "weight", 1)));
     }
 
     @Test
