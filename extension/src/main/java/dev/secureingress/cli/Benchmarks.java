@@ -2,6 +2,7 @@ package dev.secureingress.cli;
 
 import dev.secureingress.embedded.EmbeddedBootBenchmark;
 import dev.secureingress.embedded.RotationBenchmark;
+import dev.secureingress.embedded.api.OpenApiBenchmark;
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
 import dev.secureingress.embedded.workload.WorkloadBenchmark;
 import dev.secureingress.embedded.gateway.GatewayControllerBenchmark;
@@ -19,7 +20,8 @@ public final class Benchmarks {
             new GatewayBenchmark(),
             new WorkloadBenchmark(),
             new GatewayControllerBenchmark(),
-            new EmbeddedBootBenchmark());
+            new EmbeddedBootBenchmark(),
+            new OpenApiBenchmark());
 
     private Benchmarks() {
     }

@@ -190,15 +190,6 @@ class KubectlEverydayCommandsTest {
     }
 
     @Test
-    void explainSaysThereIsNoSchemaForAKind() {
-        CommandRun.Result explained = kubectl.run("explain", "deployment.spec");
-
-        assertThat(explained.exitCode()).as(explained.all()).isNotZero();
-        assertThat(explained.err()).contains("kind:Deployment").contains("not found in OpenAPI schema")
-                .doesNotContain("template");
-    }
-
-    @Test
     void authCanIAnswersYesAsForAClusterAdmin() {
         assertThat(succeeds(kubectl.run("auth", "can-i", "create", "deployments")).out().strip()).isEqualTo("yes");
         assertThat(succeeds(kubectl.run("auth", "can-i", "delete", "secrets", "-n", "istio-system")).out().strip())

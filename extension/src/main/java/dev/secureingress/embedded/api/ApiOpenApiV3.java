@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 
 import java.nio.charset.StandardCharsets;
@@ -14,16 +15,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
  * The OpenAPI v3 documents ({@code /openapi/v3} and {@code /openapi/v3/<api|apis/group>/<version>}) that
  * kubectl reads before it creates or patches objects, and for {@code kubectl explain}.
  *
- * <p>A custom resource's document carries its CRD's schema in {@code components.schemas}, named as the API server
- * names it (the group's labels reversed, the version, the kind: {@code io.k8s.networking.gateway.v1.Gateway}) and
- * marked with its {@code x-kubernetes-group-version-kind}, which is how kubectl explain finds it. Built-in kinds have
- * no schema there (kubectl explain says so). Every resource's PATCH operation carries its
+ * <p>Each kind's schema is in its group version's {@code components.schemas}, named as the API server names it and
+ * marked with its {@code x-kubernetes-group-version-kind}, which is how kubectl explain finds it: a custom
+ * resource's is its CRD's schema, named after the group's labels reversed, the version and the kind
+ * ({@code io.k8s.networking.gateway.v1.Gateway}); a built-in kind's is derived from its fabric8 model
+ * ({@link ObjectSchemas}, with the fields of {@code metadata}), named {@code io.k8s.api.<group>.<version>.<Kind>}
+ * ({@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}). The documents of the built-in group
+ * versions, which hold only built-in kinds, are made once per JVM; the others once per set of stored CRDs, as is
+ * the root document with their hashes. Every resource's PATCH operation carries its
  * {@code x-kubernetes-group-version-kind} and the {@code fieldValidation} query parameter, which tells
  * kubectl that validation happens on the server (so it needs no client-side schema), and lists no
  * request content types, which makes kubectl compute strategic merge patches for built-in kinds from its
@@ -38,8 +44,19 @@ final class ApiOpenApiV3 {
     private final Supplier<List<CustomResourceDefinition>> crds;
     private final String kubernetesVersion;
     /** The group versions' documents made while {@link #crds} gave {@link #documentsFor} (the same list until a CRD write). */
-    private final Map<String, String> documents = new HashMap<>();
+    private final Map<String, Document> documents = new HashMap<>();
     private List<CustomResourceDefinition> documentsFor;
+    /** The root document made while {@link #crds} gave {@link #documentsFor}, or null. */
+    private String root;
+    /** The documents of the built-in group versions, by Kubernetes version and group version. */
+    private static final Map<String, Document> BUILT_IN_DOCUMENTS = new ConcurrentHashMap<>();
+
+    /** A group version's document and the hash the root document names it by. */
+    private record Document(String json, String hash) {
+        Document(String json) {
+            this(json, ApiOpenApiV3.hash(json));
+        }
+    }
 
     /** @param crds reads the CustomResourceDefinitions currently stored, the same list until one is written */
     ApiOpenApiV3(ApiDiscovery discovery, ObjectSchemas schemas, Supplier<List<CustomResourceDefinition>> crds,
@@ -62,26 +79,38 @@ final class ApiOpenApiV3 {
         return discovery.groupVersions().stream()
                 .filter(gv -> relativePath(gv).equals(relative))
                 .findFirst()
-                .map(this::groupVersionDocument);
+                .map(groupVersion -> groupVersionDocument(groupVersion).json());
     }
 
-    private String root() {
-        Map<String, Object> paths = new LinkedHashMap<>();
-        for (String groupVersion : discovery.groupVersions()) {
-            String document = groupVersionDocument(groupVersion);
-            paths.put(relativePath(groupVersion),
-                    Map.of("serverRelativeURL", PREFIX + "/" + relativePath(groupVersion) + "?hash=" + hash(document)));
+    private synchronized String root() {
+        forgetWhenCrdsChanged();
+        if (root == null) {
+            Map<String, Object> paths = new LinkedHashMap<>();
+            for (String groupVersion : discovery.groupVersions()) {
+                paths.put(relativePath(groupVersion), Map.of("serverRelativeURL", PREFIX + "/"
+                        + relativePath(groupVersion) + "?hash=" + groupVersionDocument(groupVersion).hash()));
+            }
+            root = ApiJson.write(Map.of("paths", paths));
         }
-        return ApiJson.write(Map.of("paths", paths));
+        return root;
     }
 
-    private synchronized String groupVersionDocument(String groupVersion) {
+    private synchronized Document groupVersionDocument(String groupVersion) {
+        forgetWhenCrdsChanged();
+        if (ApiDiscovery.isBuiltIn(groupVersion)) {
+            return BUILT_IN_DOCUMENTS.computeIfAbsent(kubernetesVersion + " " + groupVersion,
+                    key -> new Document(newGroupVersionDocument(groupVersion)));
+        }
+        return documents.computeIfAbsent(groupVersion, key -> new Document(newGroupVersionDocument(groupVersion)));
+    }
+
+    private void forgetWhenCrdsChanged() {
         List<CustomResourceDefinition> stored = crds.get();
         if (stored != documentsFor) {
             documents.clear();
+            root = null;
             documentsFor = stored;
         }
-        return documents.computeIfAbsent(groupVersion, this::newGroupVersionDocument);
     }
 
     private String newGroupVersionDocument(String groupVersion) {
@@ -104,33 +133,55 @@ final class ApiOpenApiV3 {
             patch.put("x-kubernetes-action", "patch");
             patch.put("x-kubernetes-group-version-kind", Map.of("group", group, "version", version, "kind", resource.getKind()));
             paths.put(itemPath, Map.of("patch", patch));
-            if (plural.length == 1 && !ApiDiscovery.isBuiltIn(groupVersion)) {
+            if (plural.length == 1) {
                 schemas.of(new ResourcePath(group, version, null, plural[0], null, null)).ifPresent(schema ->
-                        components.put(schemaName(group, version, schema.kind()), withKind(schema.schema(),
-                                Map.of("group", group, "version", version, "kind", schema.kind()))));
+                        components.put(schemaName(group, version, schema.kind()),
+                                described(schema, group, version)));
             }
         }
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.0.0");
         document.put("info", Map.of("title", "Kubernetes", "version", kubernetesVersion));
         document.put("paths", paths);
-        // built-in kinds have none: kubectl explain then says it has none instead of failing in its template
+        // kinds without a schema are left out: kubectl explain then says so instead of failing in its template
         document.put("components", Map.of("schemas", components));
         return ApiJson.write(document);
     }
 
-    /** The API server's name of a kind's schema, e.g. {@code io.k8s.networking.gateway.v1.Gateway}. */
+    /**
+     * The API server's name of a kind's schema: {@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}
+     * or {@code io.k8s.api.networking.v1.Ingress} for built-in kinds (the group's first label),
+     * {@code io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition}, and for custom
+     * resources the group's labels reversed ({@code io.k8s.networking.gateway.v1.Gateway}).
+     */
     private static String schemaName(String group, String version, String kind) {
+        if (group.equals("apiextensions.k8s.io")) {
+            return "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions." + version + "." + kind;
+        }
+        if (ApiDiscovery.isBuiltIn(group.isEmpty() ? version : group + "/" + version)) {
+            return "io.k8s.api." + (group.isEmpty() ? "core" : group.split("\\.")[0]) + "." + version + "." + kind;
+        }
         List<String> labels = new ArrayList<>(List.of(group.split("\\.")));
         Collections.reverse(labels);
         return String.join(".", labels) + "." + version + "." + kind;
     }
 
+    /**
+     * The kind's schema marked with its group version kind; a built-in kind's {@code metadata} with its fields (the
+     * model schema that objects are checked against leaves metadata to the server's own checks).
+     */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> withKind(Object schema, Map<String, String> groupVersionKind) {
-        Map<String, Object> described = new LinkedHashMap<>(
-                ApiJson.convert(schema, Map.class));
-        described.put("x-kubernetes-group-version-kind", List.of(groupVersionKind));
+    private static Map<String, Object> described(ObjectSchemas.ObjectSchema schema, String group, String version) {
+        Map<String, Object> described = new LinkedHashMap<>(ApiJson.convert(schema.schema(), Map.class));
+        boolean builtIn = ApiDiscovery.isBuiltIn(group.isEmpty() ? version : group + "/" + version);
+        if (builtIn && described.get("properties") instanceof Map<?, ?> properties
+                && properties.containsKey("metadata")) {
+            Map<String, Object> withMetadata = new LinkedHashMap<>((Map<String, Object>) properties);
+            withMetadata.put("metadata", ApiJson.convert(ModelSchemas.ofObject(ObjectMeta.class), Map.class));
+            described.put("properties", withMetadata);
+        }
+        described.put("x-kubernetes-group-version-kind",
+                List.of(Map.of("group", group, "version", version, "kind", schema.kind())));
         return described;
     }
 

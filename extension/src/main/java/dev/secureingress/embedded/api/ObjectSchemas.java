@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -103,6 +105,10 @@ final class ObjectSchemas {
                 Map.entry("rbac.authorization.k8s.io/v1/rolebindings", RoleBinding.class),
                 Map.entry("rbac.authorization.k8s.io/v1/clusterroles", ClusterRole.class),
                 Map.entry("rbac.authorization.k8s.io/v1/clusterrolebindings", ClusterRoleBinding.class),
-                Map.entry("apiextensions.k8s.io/v1/customresourcedefinitions", CustomResourceDefinition.class));
+                Map.entry("apiextensions.k8s.io/v1/customresourcedefinitions", CustomResourceDefinition.class),
+                Map.entry("authentication.k8s.io/v1/selfsubjectreviews",
+                        io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview.class),
+                Map.entry("authorization.k8s.io/v1/selfsubjectaccessreviews", SelfSubjectAccessReview.class),
+                Map.entry("authorization.k8s.io/v1/selfsubjectrulesreviews", SelfSubjectRulesReview.class));
     }
 }
