@@ -16,6 +16,13 @@ import java.util.function.Predicate;
  */
 public final class ConditionReport {
 
+    /**
+     * The reason and message of the conditions the Gateway API CRDs give a Gateway or GatewayClass until a
+     * controller writes its own.
+     */
+    private static final String PENDING_REASON = "Pending";
+    private static final String PENDING_MESSAGE = "Waiting for controller";
+
     private ConditionReport() {
     }
 
@@ -60,7 +67,10 @@ public final class ConditionReport {
         return entries;
     }
 
-    /** The object's kind, name and conditions on one line, for timeout and failure messages. */
+    /**
+     * The object's kind, name and conditions on one line, for timeout and failure messages; when its top-level
+     * conditions are all still the CRD's "Waiting for controller" defaults, says that no controller has handled it.
+     */
     public static String of(HasMetadata resource) {
         if (resource == null) {
             return "not found";
@@ -69,7 +79,17 @@ public final class ConditionReport {
         String namespace = resource.getMetadata().getNamespace();
         String name = resource.getKind() + " " + (namespace == null ? "" : namespace + "/") + resource.getMetadata().getName()
                 + " (generation " + resource.getMetadata().getGeneration() + ")";
-        return entries.isEmpty() ? name + " has no status conditions yet" : name + ": " + entries;
+        if (entries.isEmpty()) {
+            return name + " has no status conditions yet";
+        }
+        return name + ": " + entries + (waitingForController(entries)
+                ? " (no controller has handled it yet: is a controller for its class running?)" : "");
+    }
+
+    private static boolean waitingForController(List<Entry> entries) {
+        List<Entry> topLevel = entries.stream().filter(e -> e.scope().isEmpty()).toList();
+        return !topLevel.isEmpty() && topLevel.stream().allMatch(
+                e -> PENDING_REASON.equals(e.reason()) && PENDING_MESSAGE.equals(e.message()));
     }
 
     /** True when a top-level condition of that type has that status and is not stale. */

@@ -9,7 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * kubectl against the embedded API server's Gateway API CRDs, as against a cluster with the v1.4 standard channel:
  * values the Gateway API refuses are refused with kube-apiserver's message, objects read back carry the CRDs'
- * defaults (also after a server-side apply), and a CRD a user applies has its own defaults filled in.
+ * defaults (also after a server-side apply; a Gateway no controller handles shows the Pending status conditions and
+ * is not taken for programmed by {@code kubectl wait}), and a CRD a user applies has its own defaults filled in.
  * Skipped where kubectl is not installed.
  */
 class KubectlGatewayApiSchemaTest {
@@ -124,6 +125,34 @@ class KubectlGatewayApiSchemaTest {
 
         assertThat(jsonPath("certificate", "httpbin", "{.spec.keyAlgorithm} {.spec.renewBefore}"))
                 .isEqualTo("ECDSA_P256 24h");
+    }
+
+    @Test
+    void aGatewayNoControllerHandlesShowsProgrammedUnknownAndIsNotWaitedFor() {
+        succeeds(kubectl.runWithInput("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: unhandled
+                spec:
+                  gatewayClassName: another-controllers-class
+                  listeners:
+                  - name: http
+                    port: 80
+                    protocol: HTTP
+                """, "apply", "-f", "-"), "gateway.gateway.networking.k8s.io/unhandled created");
+
+        String table = succeeds(kubectl.run("get", "gtw", "unhandled")).out();
+        assertThat(table.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE");
+        assertThat(table.lines().skip(1).findFirst().orElseThrow().split("\\s+"))
+                .startsWith("unhandled", "another-controllers-class", "Unknown");
+        assertThat(jsonPath("gtw", "unhandled", "{range .status.conditions[*]}{.type}={.status}/{.reason}/{.message}/"
+                + "{.lastTransitionTime};{end}")).isEqualTo("Accepted=Unknown/Pending/Waiting for controller/"
+                + "1970-01-01T00:00:00Z;Programmed=Unknown/Pending/Waiting for controller/1970-01-01T00:00:00Z;");
+        CommandRun.Result waited = kubectl.run("wait", "--for=condition=programmed", "gtw/unhandled", "--timeout=2s");
+        assertThat(waited.exitCode()).as(waited.toString()).isNotZero();
+        assertThat(waited.err()).contains("timed out waiting for the condition on gateways/unhandled");
     }
 
     private String jsonPath(String resource, String name, String template) {

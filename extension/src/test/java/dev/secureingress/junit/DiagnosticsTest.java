@@ -65,7 +65,8 @@ class DiagnosticsTest {
         assertThat(failure).isInstanceOf(FailureWithDiagnostics.class).hasCauseInstanceOf(WaitTimeoutException.class);
         assertThat(failure.getMessage())
                 .contains("Timed out after 2000 ms waiting for Gateway si-setup-timeout-")
-                .contains("has no status conditions yet")
+                .contains("Programmed=Unknown (Pending: Waiting for controller)")
+                .contains("no controller has handled it yet: is a controller for its class running?")
                 .contains("secure-ingress diagnostics: ");
         assertThat(summaryIn(failure.getMessage()).toString()).contains("setup");
         assertThat(summaryIn(failure.getMessage())).content().contains("Gateway si-setup-timeout-").contains("/unclaimed");

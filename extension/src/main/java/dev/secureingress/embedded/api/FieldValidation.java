@@ -73,6 +73,15 @@ final class FieldValidation {
         return check(target, request, object, false);
     }
 
+    /**
+     * Fills the defaults of a custom resource's schema into {@code object} in place, without checking it: for the
+     * objects the server stores itself.
+     */
+    void fillDefaults(ResourcePath target, Map<String, Object> object) {
+        schemas.of(target).filter(ObjectSchemas.ObjectSchema::checksValues)
+                .ifPresent(schema -> StructuralDefaults.fill(schema.schema(), object));
+    }
+
     /** Checks the object a JSON, merge or strategic merge patch made; prunes and defaults it in place. */
     Outcome checkPatched(ResourcePath target, RecordedRequest request, Map<String, Object> patched) {
         return check(target, request, patched, true);

@@ -22,9 +22,14 @@ import java.util.Map;
  * fabric8's models ({@link ModelSchemas}): {@code required}, {@code enum}, {@code pattern}, {@code minimum} and
  * {@code maximum}, {@code minLength} and {@code maxLength}, {@code minItems} and {@code maxItems}, {@code default}.
  *
+ * <p>The {@code status} of a Gateway and of a GatewayClass defaults to conditions of status {@code Unknown}, reason
+ * {@code Pending}, message "Waiting for controller" ({@code Accepted} and {@code Programmed} for a Gateway,
+ * {@code Accepted} for a class): what an object no controller has handled yet shows on a cluster. Routes have no
+ * status default.
+ *
  * <p>Left out: the CRDs' CEL rules ({@code x-kubernetes-validations}, e.g. unique listener names or "tls must not be
- * specified for protocol HTTP"), {@code oneOf}/{@code anyOf} and formats, the fields of other kinds, status fields,
- * and the defaults of {@code status} (the "Waiting for controller" conditions).
+ * specified for protocol HTTP"), {@code oneOf}/{@code anyOf} and formats, the fields of other kinds, and the
+ * constraints on status fields.
  */
 final class GatewayApiConstraints {
 
@@ -98,6 +103,13 @@ final class GatewayApiConstraints {
             .and(field("extensionRef", LOCAL_OBJECT_REFERENCE))));
     private static final Map<String, Object> ROOT_PATH = object("type", "PathPrefix", "value", "/");
 
+    /** The reason of the conditions an object carries until a controller handles it. */
+    private static final String PENDING_REASON = "Pending";
+    /** The message of the conditions an object carries until a controller handles it. */
+    private static final String PENDING_MESSAGE = "Waiting for controller";
+    private static final List<Map<String, Object>> GATEWAY_CLASS_PENDING = pendingConditions("Accepted");
+    private static final List<Map<String, Object>> GATEWAY_PENDING = pendingConditions("Accepted", "Programmed");
+
     private static final Map<Class<?>, List<Rule>> RULES = Map.of(
             GatewayClass.class, List.of(
                     at("", required("spec")),
@@ -105,7 +117,9 @@ final class GatewayApiConstraints {
                     at("spec.controllerName", length(1, 253)
                             .and(pattern("^" + DNS_SUBDOMAIN + "\\/[A-Za-z0-9\\/\\-._~%!$&'()*+,;=:]+$"))),
                     at("spec.description", maxLength(64)),
-                    at("spec.parametersRef", PARAMETERS_REFERENCE)),
+                    at("spec.parametersRef", PARAMETERS_REFERENCE),
+                    at("status", defaultValue(object("conditions", GATEWAY_CLASS_PENDING))),
+                    at("status.conditions", defaultValue(GATEWAY_CLASS_PENDING))),
             Gateway.class, List.of(
                     at("", required("spec")),
                     at("spec", required("gatewayClassName", "listeners")),
@@ -129,7 +143,9 @@ final class GatewayApiConstraints {
                             defaultValue("Same").and(enumOf("All", "Selector", "Same"))),
                     at("spec.listeners[].allowedRoutes.kinds", maxItems(8).and(items(required("kind")
                             .and(field("group", GROUP.and(defaultValue(GATEWAY_GROUP))))
-                            .and(field("kind", KIND)))))),
+                            .and(field("kind", KIND))))),
+                    at("status", defaultValue(object("conditions", GATEWAY_PENDING))),
+                    at("status.conditions", defaultValue(GATEWAY_PENDING))),
             HTTPRoute.class, List.of(
                     at("", required("spec")),
                     at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
@@ -281,6 +297,12 @@ final class GatewayApiConstraints {
             object.put((String) keysAndValues[i], keysAndValues[i + 1]);
         }
         return object;
+    }
+
+    /** One condition of each type with status Unknown, as the CRDs default them: "1970-01-01T00:00:00Z", Pending. */
+    private static List<Map<String, Object>> pendingConditions(String... types) {
+        return Arrays.stream(types).map(type -> object("lastTransitionTime", "1970-01-01T00:00:00Z",
+                "message", PENDING_MESSAGE, "reason", PENDING_REASON, "status", "Unknown", "type", type)).toList();
     }
 
     private static Constraint pattern(String regex) {

@@ -62,15 +62,17 @@ final class ObjectCreation {
 
     /**
      * Stores one of the objects a fresh server holds: without a round trip through HTTP and without the checks a
-     * client's request goes through (the seed objects are the server's own), but in stored form like any other.
+     * client's request goes through (the seed objects are the server's own), but defaulted and in stored form like any
+     * other.
      */
     void seed(String collectionPath, HasMetadata object) {
         ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
                 () -> new IllegalArgumentException("not a collection path: " + collectionPath));
         Map<String, Object> stored = parseObject(ApiJson.write(object));
+        fieldValidation.fillDefaults(target, stored);
         storedForm.apply(target, stored, null);
-        MockResponse response = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
-                jsonHeaders(), new Buffer().writeUtf8(ApiJson.write(stored))));
+        MockResponse response = storeNew(target, new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
+                jsonHeaders(), new Buffer()), stored);
         if (response.code() >= 300) {
             throw new IllegalStateException("could not seed " + object.getKind() + " "
                     + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
@@ -119,10 +121,9 @@ final class ObjectCreation {
         }
         if (ObjectFields.at(object, "metadata", "name") == null
                 && ObjectFields.at(object, "metadata", "generateName") instanceof String prefix) {
-            return checked.warned(createWithGeneratedName(request, object, prefix));
+            return checked.warned(createWithGeneratedName(target, request, object, prefix));
         }
-        MockResponse created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
-                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object))));
+        MockResponse created = storeNew(target, request, object);
         if (target.is("", "namespaces") && created.code() == HttpURLConnection.HTTP_CREATED) {
             String namespace = String.valueOf(ObjectFields.at(object, "metadata", "name"));
             seed("/api/v1/namespaces/" + namespace + "/serviceaccounts", DefaultServiceAccount.in(namespace));
@@ -137,16 +138,31 @@ final class ObjectCreation {
      * most; then the answer is the last AlreadyExists.
      */
     @SuppressWarnings("unchecked")
-    private MockResponse createWithGeneratedName(RecordedRequest request, Map<String, Object> object, String prefix) {
+    private MockResponse createWithGeneratedName(ResourcePath target, RecordedRequest request,
+            Map<String, Object> object, String prefix) {
         Map<String, Object> metadata = (Map<String, Object>) object.get("metadata");
         MockResponse created = null;
         for (int attempt = 0; attempt < GENERATE_NAME_ATTEMPTS
                 && (created == null || created.code() == HttpURLConnection.HTTP_CONFLICT); attempt++) {
             metadata.put("name", generatedNames.apply(prefix));
-            created = store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(),
-                    request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object))));
+            created = storeNew(target, request, object);
         }
         return created;
+    }
+
+    /**
+     * Stores the new {@code object} with {@code request}'s method, path and headers. Where the resource has a status
+     * subresource, a status sent with the object is dropped and the object gets the status its schema defaults to
+     * (a Gateway's "Waiting for controller" conditions), stored with it, as kube-apiserver does: it drops the sent
+     * status on create and fills the default in whenever the object is read, also by watches.
+     */
+    private MockResponse storeNew(ResourcePath target, RecordedRequest request, Map<String, Object> object) {
+        if (store.isStatusSubresourceEnabledForResource(request.getPath())) {
+            object.remove("status");
+            fieldValidation.fillDefaults(target, object);
+        }
+        return store.createWithStatus(new RecordedRequest(request.getHttpVersion(), request.method(),
+                request.getPath(), request.getHeaders(), new Buffer().writeUtf8(ApiJson.write(object))));
     }
 
     /** The cluster IPs of the stored Services. */

@@ -31,7 +31,8 @@ import java.util.UUID;
  * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
  *
  * <p>A status write that records its manager in {@code metadata.managedFields} replaces the whole object, status
- * included ({@link #replaceWithStatus}): the store's own status writes keep the stored metadata.
+ * included ({@link #replaceWithStatus}): the store's own status writes keep the stored metadata. A create can store
+ * the status its object was given ({@link #createWithStatus}), where the store would drop it.
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
 
@@ -39,7 +40,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     private final Object events = new Object();
     /** The numbered uid (quoted) the store gave the object created on this thread, and its random replacement. */
     private final ThreadLocal<String[]> replacedUid = new ThreadLocal<>();
-    /** Set while {@link #replaceWithStatus} writes: the status in the written object is stored too. */
+    /** Set while {@link #replaceWithStatus} or {@link #createWithStatus} writes: the status in the object is stored too. */
     private final ThreadLocal<Boolean> replacingWithStatus = new ThreadLocal<>();
 
     /**
@@ -51,6 +52,19 @@ final class WatchedStore extends KubernetesCrudDispatcher {
         try {
             return dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, objectPath,
                     Headers.builder().add("Content-Type", "application/json").build(), new Buffer().writeUtf8(object)));
+        } finally {
+            replacingWithStatus.remove();
+        }
+    }
+
+    /**
+     * Creates the object in {@code request}'s body, its status included even where the resource has a status
+     * subresource; a plain create would drop it.
+     */
+    MockResponse createWithStatus(RecordedRequest request) {
+        replacingWithStatus.set(Boolean.TRUE);
+        try {
+            return dispatch(request);
         } finally {
             replacingWithStatus.remove();
         }

@@ -108,8 +108,9 @@ class K3sInstallPlanTest {
         controllers.deploymentAvailable("istio-system", "istiod", "True");
         steps.get(6).run(client);
 
-        // 8. GatewayClass istio Accepted (the embedded server seeds the class without status)
-        assertTimesOut(steps.get(7), "GatewayClass istio to be Accepted", "has no status conditions yet");
+        // 8. GatewayClass istio Accepted (the class reads back with the CRD's default status until a controller writes one)
+        assertTimesOut(steps.get(7), "GatewayClass istio to be Accepted",
+                "Accepted=Unknown (Pending: Waiting for controller)");
         controllers.gatewayClassAccepted("istio");
         steps.get(7).run(client);
     }

@@ -30,6 +30,7 @@ import static dev.secureingress.embedded.gateway.ControllerHarness.parent;
 import static dev.secureingress.embedded.gateway.ControllerHarness.parentCondition;
 import static dev.secureingress.embedded.gateway.ControllerHarness.route;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** The seed's flow through the controller: statuses, the data-plane program and the {@code <gateway>-istio} Service. */
 class GatewayControllerTest {
@@ -52,11 +53,42 @@ class GatewayControllerTest {
                 dev.secureingress.cluster.BoundedWait.<GatewayClass>forState("GatewayClass istio Accepted")
                         .atMost(ControllerHarness.WAIT)
                         .until(() -> harness.client.resources(GatewayClass.class).withName("istio").get(),
-                                gc -> gc.getStatus() != null && condition(gc.getStatus().getConditions(), "Accepted") != null));
+                                gc -> gc.getStatus() != null && condition(gc.getStatus().getConditions(), "Accepted") != null
+                                        && !"Unknown".equals(condition(gc.getStatus().getConditions(), "Accepted").getStatus())));
+        assertThat(istio.getStatus().getConditions()).extracting(Condition::getType).containsExactly("Accepted");
         Condition accepted = condition(istio.getStatus().getConditions(), "Accepted");
         assertThat(accepted.getStatus()).isEqualTo("True");
         assertThat(accepted.getReason()).isEqualTo("Accepted");
         assertThat(accepted.getObservedGeneration()).isEqualTo(istio.getMetadata().getGeneration());
+        assertThat(accepted.getLastTransitionTime()).as("the CRD's Pending default is replaced")
+                .isNotEqualTo("1970-01-01T00:00:00Z");
+    }
+
+    @Test
+    void replacesThePendingConditionsOfItsOwnGatewaysAndLeavesOtherClassesPending() {
+        String ns = harness.namespace("pending");
+        harness.create(gateway(ns, "other-class").editSpec().withGatewayClassName("another-controllers-class")
+                .addNewListener().withName("http").withPort(80).withProtocol("HTTP").endListener().endSpec().build());
+        harness.create(gateway(ns, "istio-class").editSpec()
+                .addNewListener().withName("http").withPort(80).withProtocol("HTTP").endListener().endSpec().build());
+
+        Gateway handled = harness.awaitGateway(ns, "istio-class", "Programmed",
+                gatewayCondition("Programmed", "True", "Programmed"));
+        harness.awaitQuiet();
+
+        assertThat(handled.getStatus().getConditions()).extracting(Condition::getType)
+                .containsExactlyInAnyOrder("Accepted", "Programmed");
+        for (Condition condition : handled.getStatus().getConditions()) {
+            assertThat(condition.getStatus()).as(condition.getType()).isEqualTo("True");
+            assertThat(condition.getObservedGeneration()).as(condition.getType()).isEqualTo(1L);
+            assertThat(condition.getLastTransitionTime()).as(condition.getType()).isNotEqualTo("1970-01-01T00:00:00Z");
+        }
+        Gateway unhandled = harness.client.resources(Gateway.class).inNamespace(ns).withName("other-class").get();
+        assertThat(unhandled.getStatus().getConditions())
+                .extracting(Condition::getType, Condition::getStatus, Condition::getReason, Condition::getMessage)
+                .containsExactly(
+                        tuple("Accepted", "Unknown", "Pending", "Waiting for controller"),
+                        tuple("Programmed", "Unknown", "Pending", "Waiting for controller"));
     }
 
     @Test
@@ -110,10 +142,10 @@ class GatewayControllerTest {
         assertThat(https.getConditions())
                 .extracting(Condition::getType, Condition::getStatus, Condition::getReason, Condition::getObservedGeneration)
                 .containsExactlyInAnyOrder(
-                        org.assertj.core.groups.Tuple.tuple("Accepted", "True", "Accepted", 1L),
-                        org.assertj.core.groups.Tuple.tuple("Programmed", "True", "Programmed", 1L),
-                        org.assertj.core.groups.Tuple.tuple("ResolvedRefs", "True", "ResolvedRefs", 1L),
-                        org.assertj.core.groups.Tuple.tuple("Conflicted", "False", "NoConflicts", 1L));
+                        tuple("Accepted", "True", "Accepted", 1L),
+                        tuple("Programmed", "True", "Programmed", 1L),
+                        tuple("ResolvedRefs", "True", "ResolvedRefs", 1L),
+                        tuple("Conflicted", "False", "NoConflicts", 1L));
 
         HTTPRoute route = harness.awaitRoute(appNs, "httpbin", "Accepted",
                 parentCondition("mygateway", "Accepted", "True", "Accepted"));

@@ -30,6 +30,7 @@ import static dev.secureingress.embedded.gateway.ControllerHarness.parentConditi
 import static dev.secureingress.embedded.gateway.ControllerHarness.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Route attachment and route status: every reason the spec defines for what the embedded gateway supports. */
 class RouteAttachmentTest {
@@ -308,8 +309,11 @@ class RouteAttachmentTest {
         HTTPRoute both = awaitParent(ns, "both", "ours", "Accepted", "True", "Accepted");
         assertThat(parent(both, "theirs")).as("not ours to report").isNull();
         Gateway theirs = harness.client.resources(Gateway.class).inNamespace(ns).withName("theirs").get();
-        assertThat(theirs.getStatus() == null || theirs.getStatus().getListeners() == null
-                || theirs.getStatus().getListeners().isEmpty()).as("a foreign Gateway's status is left alone").isTrue();
+        assertThat(theirs.getStatus().getListeners()).as("a foreign Gateway's status is left alone").isNullOrEmpty();
+        assertThat(theirs.getStatus().getConditions()).as("a foreign Gateway keeps the CRD's Pending conditions")
+                .extracting(Condition::getType, Condition::getStatus, Condition::getReason)
+                .containsExactly(tuple("Accepted", "Unknown", "Pending"),
+                        tuple("Programmed", "Unknown", "Pending"));
         assertThat(harness.dataPlane.current(ns, "theirs")).isEmpty();
         Condition ok = condition(parent(both, "ours").getConditions(), "Accepted");
         assertThat(ok.getObservedGeneration()).isEqualTo(1L);
