@@ -214,6 +214,11 @@ final class ApiRequestDispatcher extends Dispatcher {
      * client's request goes through (the seed objects are the server's own), but in stored form like any other.
      */
     void create(String collectionPath, HasMetadata object) {
+        create(collectionPath, ApiJson.parseObject(ApiJson.write(object)));
+    }
+
+    /** {@link #create(String, HasMetadata)} for an object in JSON form. */
+    void create(String collectionPath, Map<String, Object> object) {
         creation.seed(collectionPath, object);
         if (collectionPath.startsWith(CRD_COLLECTION)) {
             forgetStoredCrds();

@@ -3,8 +3,6 @@ package dev.secureingress.embedded.api;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClassBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -326,15 +324,15 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     private static void seed(ApiRequestDispatcher dispatcher) {
-        for (CustomResourceDefinition crd : GatewayApiCrds.standardChannel()) {
+        for (Map<String, Object> crd : GatewayApiCrds.standardChannelObjects()) {
             dispatcher.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
-            for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+            for (Object version : (List<?>) ObjectFields.at(crd, "spec", "versions")) {
                 dispatcher.registerCustomResource(new CustomResourceDefinitionContext.Builder()
-                        .withGroup(crd.getSpec().getGroup())
-                        .withVersion(version.getName())
-                        .withKind(crd.getSpec().getNames().getKind())
-                        .withPlural(crd.getSpec().getNames().getPlural())
-                        .withScope(crd.getSpec().getScope())
+                        .withGroup((String) ObjectFields.at(crd, "spec", "group"))
+                        .withVersion((String) ((Map<?, ?>) version).get("name"))
+                        .withKind((String) ObjectFields.at(crd, "spec", "names", "kind"))
+                        .withPlural((String) ObjectFields.at(crd, "spec", "names", "plural"))
+                        .withScope((String) ObjectFields.at(crd, "spec", "scope"))
                         .withStatusSubresource(true)
                         .build());
             }

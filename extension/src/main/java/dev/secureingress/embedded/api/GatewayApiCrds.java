@@ -15,6 +15,12 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ReferenceGrant;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.TLSRoute;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +32,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * kind's model class ({@link ModelSchemas}: its properties and their types) with the Gateway API's validation
  * constraints and defaults on the fields users write ({@link GatewayApiConstraints}); the upstream CRDs' CEL rules
  * are left out.
+ * <p>
+ * Generating them takes a fresh JVM a second or more (reflection over the models, then the constraints), so the
+ * build generates them once ({@link #main}, in the {@code process-classes} phase) and stores their JSON beside this
+ * class as {@value #GENERATED}; where that file is missing (classes an IDE compiled), they are generated when first
+ * asked for.
  */
 public final class GatewayApiCrds {
 
@@ -45,6 +56,9 @@ public final class GatewayApiCrds {
             new Definition(BackendTLSPolicy.class, List.of("v1"), List.of("btlspolicy")),
             new Definition(TLSRoute.class, List.of("v1"), List.of()));
 
+    /** The resource, beside this class, that holds the CRDs the build generated: a JSON list. */
+    static final String GENERATED = "gateway-api-crds.json";
+
     /** Each kind's schema, made once per JVM; shared by the CRDs and never changed. */
     private static final Map<Class<?>, JSONSchemaProps> SCHEMAS = new ConcurrentHashMap<>();
 
@@ -53,7 +67,43 @@ public final class GatewayApiCrds {
 
     /** One CRD per standard-channel kind, each with a status subresource, storage version {@code v1}. */
     public static List<CustomResourceDefinition> standardChannel() {
+        return List.of(ApiJson.read(json(), CustomResourceDefinition[].class));
+    }
+
+    /** The same CRDs as JSON objects, as an API server stores them. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> standardChannelObjects() {
+        return ((List<Object>) ApiJson.read(json(), List.class)).stream()
+                .map(crd -> (Map<String, Object>) crd)
+                .toList();
+    }
+
+    /** The generated CRDs' JSON: the build's copy, or generated now where the build has not stored one. */
+    private static String json() {
+        try (InputStream generated = GatewayApiCrds.class.getResourceAsStream(GENERATED)) {
+            return generated != null ? new String(generated.readAllBytes(), StandardCharsets.UTF_8)
+                    : ApiJson.write(generate());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + GENERATED + " beside " + GatewayApiCrds.class, e);
+        }
+    }
+
+    /** Generates the CRDs from the model classes and the constraints. */
+    static List<CustomResourceDefinition> generate() {
         return STANDARD_CHANNEL.stream().map(GatewayApiCrds::toCrd).toList();
+    }
+
+    /**
+     * Writes the generated CRDs as JSON to the file the only argument names; the build runs it to store
+     * {@value #GENERATED} with the compiled classes.
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            throw new IllegalArgumentException("usage: GatewayApiCrds <file to write the generated CRDs to>");
+        }
+        Path file = Path.of(args[0]);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, ApiJson.write(generate()));
     }
 
     private static CustomResourceDefinition toCrd(Definition definition) {

@@ -66,16 +66,21 @@ final class ObjectCreation {
      * other.
      */
     void seed(String collectionPath, HasMetadata object) {
+        seed(collectionPath, parseObject(ApiJson.write(object)));
+    }
+
+    /** {@link #seed(String, HasMetadata)} for an object in JSON form; {@code object} becomes the stored form. */
+    void seed(String collectionPath, Map<String, Object> object) {
         ResourcePath target = ResourcePath.parse(collectionPath).orElseThrow(
                 () -> new IllegalArgumentException("not a collection path: " + collectionPath));
-        Map<String, Object> stored = parseObject(ApiJson.write(object));
-        fieldValidation.fillDefaults(target, stored);
-        storedForm.apply(target, stored, null);
+        fieldValidation.fillDefaults(target, object);
+        storedForm.apply(target, object, null);
         MockResponse response = storeNew(target, new RecordedRequest("HTTP/1.1", HttpMethod.POST, collectionPath,
-                jsonHeaders(), new Buffer()), stored);
+                jsonHeaders(), new Buffer()), object);
         if (response.code() >= 300) {
-            throw new IllegalStateException("could not seed " + object.getKind() + " "
-                    + object.getMetadata().getName() + ": HTTP " + response.code() + " " + text(response.getBody()));
+            throw new IllegalStateException("could not seed " + object.get("kind") + " "
+                    + ObjectFields.at(object, "metadata", "name") + ": HTTP " + response.code() + " "
+                    + text(response.getBody()));
         }
     }
 
