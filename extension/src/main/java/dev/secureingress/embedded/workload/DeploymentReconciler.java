@@ -66,10 +66,13 @@ final class DeploymentReconciler {
         Deployment deployment = deployments.get(namespace, name);
         List<ReplicaSet> inNamespace = replicaSets.inNamespace(namespace);
         if (deployment == null || deployment.getMetadata().getDeletionTimestamp() != null) {
-            deleteOwnedBy(name, inNamespace, pods.inNamespace(namespace));
+            deleteOwnedBy(name, null, inNamespace, pods.inNamespace(namespace));
             return;
         }
         String uid = deployment.getMetadata().getUid();
+        // an earlier Deployment of this name, deleted and made again before this controller saw it gone, leaves
+        // ReplicaSets (and their names) behind: they go, as the garbage collector takes what an owner left
+        deleteOwnedBy(name, uid, inNamespace, pods.inNamespace(namespace));
         List<ReplicaSet> owned = new ArrayList<>(inNamespace.stream().filter(rs -> ownedBy(rs, uid)).toList());
         String currentName = name + "-" + KubernetesNames.templateHash(deployment.getSpec().getTemplate(), deployments.serialization());
         int desired = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
@@ -174,10 +177,13 @@ final class DeploymentReconciler {
         return active.size() < wanted;
     }
 
-    private void deleteOwnedBy(String deploymentName, List<ReplicaSet> inNamespace, List<Pod> podsInNamespace) {
+    /** Deletes the ReplicaSets (and their pods) of the Deployments named {@code deploymentName} but {@code keptUid}. */
+    private void deleteOwnedBy(String deploymentName, String keptUid, List<ReplicaSet> inNamespace,
+            List<Pod> podsInNamespace) {
         for (ReplicaSet rs : inNamespace) {
             OwnerReference owner = controllerOf(rs);
-            if (owner == null || !"Deployment".equals(owner.getKind()) || !owner.getName().equals(deploymentName)) {
+            if (owner == null || !"Deployment".equals(owner.getKind()) || !owner.getName().equals(deploymentName)
+                    || owner.getUid() != null && owner.getUid().equals(keptUid)) {
                 continue;
             }
             activePodsOf(rs, podsInNamespace).forEach(this::deletePod);

@@ -73,6 +73,27 @@ class DeploymentReconcilerTest {
     }
 
     @Test
+    void aDeploymentMadeAgainBeforeItsDeletionWasSeenTakesOverFromTheReplicaSetsOfTheEarlierOne() {
+        Deployment first = client.resource(deployment("web", 1)).create();
+        deploymentCache.put(first);
+        reconciler.reconcile(namespace, "web");
+        client.resource(first).delete();
+        Deployment second = client.resource(deployment("web", 1)).create();
+        deploymentCache.put(second); // the cache never held the deletion
+
+        reconciler.reconcile(namespace, "web");
+
+        assertThat(client.apps().replicaSets().inNamespace(namespace).list().getItems())
+                .as("the earlier Deployment's ReplicaSet is gone; one of the new Deployment's has its name")
+                .singleElement()
+                .satisfies(rs -> assertThat(rs.getMetadata().getOwnerReferences()).singleElement()
+                        .satisfies(owner -> assertThat(owner.getUid()).isEqualTo(second.getMetadata().getUid())));
+        assertThat(client.pods().inNamespace(namespace).list().getItems()).singleElement()
+                .satisfies(pod -> assertThat(pod.getMetadata().getOwnerReferences().get(0).getName())
+                        .startsWith("web-"));
+    }
+
+    @Test
     void statusesAreWrittenOnceAndNotAgainWhileNothingChanges() {
         deploymentCache.put(client.resource(deployment("web", 1)).create());
         reconciler.reconcile(namespace, "web"); // creates the ReplicaSet and the pod; statuses when the pod is back
