@@ -3,6 +3,7 @@ package dev.secureingress.embedded.api;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.ConditionReport;
 import dev.secureingress.cluster.WaitTimeoutException;
+import dev.secureingress.ingress.IngressReadiness;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -138,6 +139,19 @@ class GatewayStatusDefaultsTest {
                 .isInstanceOf(WaitTimeoutException.class)
                 .hasMessageContaining("Programmed=Unknown (Pending: Waiting for controller)")
                 .hasMessageContaining("no controller has handled it yet: is a controller for its class running?");
+    }
+
+    @Test
+    void ingressReadinessTimesOutOnAGatewayNoControllerHandlesNamingWaitingForController() {
+        api.client().resource(gateway("never-ready")).create();
+
+        assertThatThrownBy(() -> new IngressReadiness(api.client(), Duration.ofMillis(500))
+                .awaitGateway("default", "never-ready"))
+                .isInstanceOf(WaitTimeoutException.class)
+                .hasMessageContaining("waiting for Gateway default/never-ready to be Accepted and Programmed")
+                .hasMessageContaining("Accepted=Unknown (Pending: Waiting for controller)")
+                .hasMessageContaining("Programmed=Unknown (Pending: Waiting for controller)")
+                .hasMessageContaining("no controller has handled it yet");
     }
 
     private static Gateway gateway(String name) {
