@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ConfigMap {@code kube-root-ca.crt} as kubectl sees it on a cluster: in every namespace, holding the CA that
- * verifies the API server, made again when deleted. Skipped where kubectl (or, for the verification, openssl) is
+ * verifies the API server, made again when deleted, set back when edited. Skipped where kubectl (or, for the verification, openssl) is
  * not installed.
  */
 class KubectlRootCaConfigMapTest {
@@ -56,5 +56,21 @@ class KubectlRootCaConfigMapTest {
         String recreated = succeeds(kubectl.run("get", "configmap", "kube-root-ca.crt", "-n", namespace,
                 "-o", "jsonpath={.metadata.uid}")).out();
         assertThat(recreated).isNotBlank().isNotEqualTo(uid);
+    }
+
+    @Test
+    void anEditedOneGetsItsCertificateBackAndKeepsTheLabelAUserAdded() {
+        String namespace = "root-ca-" + UUID.randomUUID().toString().substring(0, 8);
+        succeeds(kubectl.run("create", "namespace", namespace), "namespace/" + namespace + " created");
+
+        succeeds(kubectl.run("label", "configmap", "kube-root-ca.crt", "-n", namespace, "team=platform"),
+                "configmap/kube-root-ca.crt labeled");
+        succeeds(kubectl.run("patch", "configmap", "kube-root-ca.crt", "-n", namespace, "--type=merge",
+                "-p", "{\"data\":{\"ca.crt\":\"not a certificate\",\"extra\":\"value\"}}"),
+                "configmap/kube-root-ca.crt patched");
+
+        String after = succeeds(kubectl.run("get", "configmap", "kube-root-ca.crt", "-n", namespace, "-o",
+                "go-template={{.metadata.labels.team}} {{len .data}}{{\"\\n\"}}{{index .data \"ca.crt\"}}")).out();
+        assertThat(after).isEqualTo("platform 1\n" + kubectl.cluster().apiServer().caCertificatePem());
     }
 }

@@ -33,7 +33,8 @@ import java.util.function.UnaryOperator;
  * {@code /version}, health, discovery and OpenAPI documents, access reviews, the scale, log and stream subresources,
  * and for objects {@link ObjectCreation} (POST), {@link ObjectUpdates} (PUT and patches),
  * {@link ServerSideApplyRequests} (apply patches), {@link ObjectReads} (GET, watches) and {@link ObjectDeletion}
- * (DELETE) over fabric8's CRUD store ({@link WatchedStore}). Protobuf bodies are read into JSON first; dry-run
+ * (DELETE) over fabric8's CRUD store ({@link WatchedStore}); after a write, {@link RootCaPublisher} does what a
+ * cluster's root-CA publisher would. Protobuf bodies are read into JSON first; dry-run
  * requests are carried out on a copy ({@link DryRun}).
  */
 final class ApiRequestDispatcher extends Dispatcher {
@@ -57,7 +58,8 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ServerSideApplyRequests applies =
             new ServerSideApplyRequests(store, storedForm, creation, fieldValidation, clock);
     private final ObjectReads reads = new ObjectReads(store, discovery, schemas, clock);
-    private final ObjectDeletion deletion = new ObjectDeletion(store, discovery, creation);
+    private final ObjectDeletion deletion = new ObjectDeletion(store, discovery);
+    private final RootCaPublisher rootCaPublisher = new RootCaPublisher(store, creation, clock);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     /** What {@link #registerCustomResource} registered, for {@link #copy()}. */
@@ -160,6 +162,9 @@ final class ApiRequestDispatcher extends Dispatcher {
         };
         if (crdWrite) {
             forgetStoredCrds();
+        }
+        if (response.code() < HttpURLConnection.HTTP_MULT_CHOICE) {
+            rootCaPublisher.afterWrite(target, request.method());
         }
         response = withStatusBody(target, response);
         if (response.getHeaders().get("Content-Type") == null && response.getBody() != null

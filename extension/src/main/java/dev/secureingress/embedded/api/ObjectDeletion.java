@@ -10,26 +10,22 @@ import java.util.Map;
 import static dev.secureingress.embedded.api.ApiJson.parseObject;
 
 /**
- * Deletes stored objects ({@code DELETE}); deleting a namespace also deletes every object in it, and a deleted
- * {@link RootCaConfigMap} is put back.
+ * Deletes stored objects ({@code DELETE}); deleting a namespace also deletes every object in it. A deleted
+ * {@link RootCaConfigMap} is {@link RootCaPublisher}'s to put back.
  */
 final class ObjectDeletion {
 
     private final WatchedStore store;
     private final ApiDiscovery discovery;
-    private final ObjectCreation creation;
 
-    ObjectDeletion(WatchedStore store, ApiDiscovery discovery, ObjectCreation creation) {
+    ObjectDeletion(WatchedStore store, ApiDiscovery discovery) {
         this.store = store;
         this.discovery = discovery;
-        this.creation = creation;
     }
 
     /**
      * Deletes as a real cluster does: deleting a namespace also deletes every object in it (there the namespace
-     * controller does it), so that a namespace created again under the same name starts empty; the
-     * {@code kube-root-ca.crt} ConfigMap of a namespace that is still there is made again (there the
-     * root-ca-cert-publisher does it, a moment later), with a new uid.
+     * controller does it), so that a namespace created again under the same name starts empty.
      */
     MockResponse delete(ResourcePath target, RecordedRequest request) {
         MockResponse response = store.dispatch(request);
@@ -38,20 +34,8 @@ final class ObjectDeletion {
         }
         if (target.is("", "namespaces") && target.name() != null) {
             deleteObjectsIn(target.name());
-        } else if (RootCaConfigMap.isAddressedBy(target)) {
-            restoreRootCaConfigMap(target.namespace());
         }
         return response;
-    }
-
-    /** Synchronized: two deletes that both found it gone would otherwise both create it. */
-    private synchronized void restoreRootCaConfigMap(String namespace) {
-        String namespacePath = "/api/v1/namespaces/" + namespace;
-        if (store.handleGet(namespacePath).code() == HttpURLConnection.HTTP_OK
-                && store.handleGet(RootCaConfigMap.collectionIn(namespace) + "/" + RootCaConfigMap.NAME).code()
-                == HttpURLConnection.HTTP_NOT_FOUND) {
-            creation.seed(RootCaConfigMap.collectionIn(namespace), RootCaConfigMap.in(namespace));
-        }
     }
 
     private void deleteObjectsIn(String namespace) {

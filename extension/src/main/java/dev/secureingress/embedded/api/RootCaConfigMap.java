@@ -9,14 +9,15 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
  * the API server (the projected service-account volume mounts it). Here that CA is {@link ServingIdentity}'s, so the
  * ConfigMap's certificate is {@link EmbeddedApiServer#caCertificatePem()}.
  *
- * <p>As on a cluster it is in the namespaces a fresh server holds and in every namespace created later, and a
- * deleted one is put back at once ({@link ObjectDeletion}).
+ * <p>As on a cluster it is in the namespaces a fresh server holds and in every namespace created later; a deleted
+ * or edited one is put back at once ({@link RootCaPublisher}).
  */
 final class RootCaConfigMap {
 
     static final String NAME = "kube-root-ca.crt";
     static final String KEY = "ca.crt";
-    private static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver"
+    static final String DESCRIPTION_ANNOTATION = "kubernetes.io/description";
+    static final String DESCRIPTION = "Contains a CA bundle that can be used to verify the kube-apiserver"
             + " when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other"
             + " usage is guaranteed across distributions of Kubernetes clusters.";
 
@@ -27,7 +28,7 @@ final class RootCaConfigMap {
     static ConfigMap in(String namespace) {
         return new ConfigMapBuilder()
                 .withNewMetadata().withName(NAME).withNamespace(namespace)
-                .addToAnnotations("kubernetes.io/description", DESCRIPTION).endMetadata()
+                .addToAnnotations(DESCRIPTION_ANNOTATION, DESCRIPTION).endMetadata()
                 .addToData(KEY, ServingIdentity.get().certificateAuthority().certificatePem())
                 .build();
     }

@@ -5,12 +5,16 @@ import dev.secureingress.client.IngressResponse;
 import dev.secureingress.tls.Pem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,6 +79,62 @@ class RootCaConfigMapTest {
     }
 
     @Test
+    void anEditedOneGetsItsDataBackAndKeepsTheLabelsAndAnnotationsAUserAdded() {
+        String namespace = newNamespace();
+        String uid = rootCaIn(namespace).getMetadata().getUid();
+
+        api.client().configMaps().inNamespace(namespace).withName("kube-root-ca.crt").edit(configMap ->
+                new ConfigMapBuilder(configMap)
+                        .editMetadata().addToLabels("team", "platform").addToAnnotations("owner", "me").endMetadata()
+                        .withData(Map.of("ca.crt", "not a certificate", "extra", "value"))
+                        .build());
+
+        ConfigMap after = rootCaIn(namespace);
+        assertThat(after.getMetadata().getUid()).as("the same ConfigMap, updated").isEqualTo(uid);
+        assertThat(after.getData()).containsExactly(Map.entry("ca.crt", api.server().caCertificatePem()));
+        assertThat(after.getMetadata().getLabels()).containsEntry("team", "platform");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("owner", "me")
+                .containsKey("kubernetes.io/description");
+        assertThat(after.getMetadata().getManagedFields())
+                .extracting(ManagedFieldsEntry::getManager).contains("kube-controller-manager");
+    }
+
+    @Test
+    void aRemovedCaCertificateKeyOrDescriptionComesBack() {
+        String namespace = newNamespace();
+
+        api.client().configMaps().inNamespace(namespace).withName("kube-root-ca.crt")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":"
+                        + "{\"kubernetes.io/description\":null}},\"data\":{\"ca.crt\":null}}");
+
+        ConfigMap after = rootCaIn(namespace);
+        assertThat(after.getData()).containsExactly(Map.entry("ca.crt", api.server().caCertificatePem()));
+        assertThat(after.getMetadata().getAnnotations().get("kubernetes.io/description")).isNotBlank();
+    }
+
+    @Test
+    void aDescriptionChangedAloneIsLeftAsItIs() {
+        String namespace = newNamespace();
+
+        api.client().configMaps().inNamespace(namespace).withName("kube-root-ca.crt").edit(configMap ->
+                new ConfigMapBuilder(configMap).editMetadata()
+                        .addToAnnotations("kubernetes.io/description", "our own words").endMetadata().build());
+
+        assertThat(rootCaIn(namespace).getMetadata().getAnnotations())
+                .containsEntry("kubernetes.io/description", "our own words");
+    }
+
+    @Test
+    void deletingTheConfigMapsOfEveryNamespaceLeavesItInEach() {
+        String namespace = newNamespace();
+
+        api.client().configMaps().inAnyNamespace().delete();
+
+        assertThat(rootCaIn(namespace)).as("kube-root-ca.crt in %s", namespace).isNotNull();
+        assertThat(rootCaIn("default")).as("kube-root-ca.crt in default").isNotNull();
+    }
+
+    @Test
     void deletingEveryConfigMapOfANamespaceLeavesOnlyIt() {
         String namespace = newNamespace();
         api.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
@@ -95,6 +155,10 @@ class RootCaConfigMapTest {
         assertThat(api.client().configMaps().inAnyNamespace().list().getItems())
                 .extracting(configMap -> configMap.getMetadata().getNamespace())
                 .doesNotContain(namespace);
+    }
+
+    private static ConfigMap rootCaIn(String namespace) {
+        return api.client().configMaps().inNamespace(namespace).withName("kube-root-ca.crt").get();
     }
 
     private static String newNamespace() {
