@@ -1,6 +1,8 @@
 package dev.secureingress.embedded;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +38,15 @@ final class Kubectl {
             assertThat(result.out()).as(result.all()).contains(expectedOutput);
         }
         return result;
+    }
+
+    /** What a kubectl {@link #start started} has printed to {@code out} so far. */
+    static String printedSoFar(Path out) {
+        try {
+            return Files.readString(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     CommandRun.Result run(String... arguments) {

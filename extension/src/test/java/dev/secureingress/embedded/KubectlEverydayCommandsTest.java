@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -272,7 +269,7 @@ class KubectlEverydayCommandsTest {
                         // changes until the watch, opened after the list is printed, reports one
                         kubectl.run("label", "pods", "-l", "app=watched", "--overwrite",
                                 "change=" + change.incrementAndGet());
-                        return printedSoFar(out);
+                        return Kubectl.printedSoFar(out);
                     }, text -> text.lines().filter(line -> line.startsWith("watched-")).count() >= 2);
 
             assertThat(printed.lines().filter(line -> line.startsWith("NAME")))
@@ -281,14 +278,6 @@ class KubectlEverydayCommandsTest {
                     .allSatisfy(row -> assertThat(row).containsPattern("1/1 +Running +0 "));
         } finally {
             watch.destroy();
-        }
-    }
-
-    private static String printedSoFar(Path out) {
-        try {
-            return Files.readString(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

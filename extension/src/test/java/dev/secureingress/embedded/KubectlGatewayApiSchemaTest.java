@@ -1,7 +1,12 @@
 package dev.secureingress.embedded;
 
+import dev.secureingress.cluster.BoundedWait;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * kubectl against the embedded API server's Gateway API CRDs, as against a cluster with the v1.4 standard channel:
  * values the Gateway API refuses are refused with kube-apiserver's message, objects read back carry the CRDs'
  * defaults (also after a server-side apply; a Gateway no controller handles shows the Pending status conditions and
- * is not taken for programmed by {@code kubectl wait}), and a CRD a user applies has its own defaults filled in.
+ * is not taken for programmed by {@code kubectl wait}), and a CRD a user applies has its own defaults filled in, also
+ * into what {@code kubectl get -w} shows of objects stored before the CRD gained them.
  * Skipped where kubectl is not installed.
  */
 class KubectlGatewayApiSchemaTest {
@@ -153,6 +159,63 @@ class KubectlGatewayApiSchemaTest {
         CommandRun.Result waited = kubectl.run("wait", "--for=condition=programmed", "gtw/unhandled", "--timeout=2s");
         assertThat(waited.exitCode()).as(waited.toString()).isNotZero();
         assertThat(waited.err()).contains("timed out waiting for the condition on gateways/unhandled");
+    }
+
+    @Test
+    void getWatchShowsTheDefaultsACrdGainedAfterTheObjectWasStored(@TempDir Path work) {
+        String ticketCrd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: tickets.watch.example.com
+                spec:
+                  group: watch.example.com
+                  scope: Namespaced
+                  names: {plural: tickets, singular: ticket, kind: Ticket, listKind: TicketList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              title: {type: string}
+                              priority: {type: string, default: normal}
+                """;
+        succeeds(kubectl.runWithInput(ticketCrd, "apply", "-f", "-"));
+        succeeds(kubectl.runWithInput("""
+                apiVersion: watch.example.com/v1
+                kind: Ticket
+                metadata:
+                  name: first
+                spec:
+                  title: flaky test
+                """, "apply", "-f", "-"), "ticket.watch.example.com/first created");
+        succeeds(kubectl.runWithInput(ticketCrd + "              team: {type: string, default: platform}\n",
+                "apply", "-f", "-"));
+        Path out = work.resolve("watch.out");
+        // -v=6 logs the watch request once the server has answered it, so the delete comes after the watch opened
+        Process watch = kubectl.start(out, "get", "tickets", "-w", "--output-watch-events", "-v=6",
+                "-o", "jsonpath={.type} {.object.spec.priority} {.object.spec.team}{\"\\n\"}");
+        try {
+            BoundedWait.<String>forState("kubectl's watch of tickets to be open")
+                    .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(100))
+                    .until(() -> Kubectl.printedSoFar(out), text -> text.contains("watch=true"));
+
+            succeeds(kubectl.run("delete", "ticket", "first"), "ticket.watch.example.com \"first\" deleted");
+
+            String printed = BoundedWait.<String>forState("the watch to print the deletion")
+                    .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(100))
+                    .until(() -> Kubectl.printedSoFar(out), text -> text.contains("DELETED"));
+            assertThat(printed.lines().filter(line -> line.startsWith("ADDED") || line.startsWith("DELETED")))
+                    .containsExactly("ADDED normal platform", "DELETED normal platform");
+        } finally {
+            watch.destroy();
+        }
     }
 
     private String jsonPath(String resource, String name, String template) {

@@ -1,7 +1,9 @@
 package dev.secureingress.embedded.api;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 
 import java.net.HttpURLConnection;
 import java.time.Clock;
@@ -17,9 +19,9 @@ import static dev.secureingress.embedded.api.ApiJson.text;
 /**
  * Reads stored objects ({@code GET}) as a real API server answers them: one object, a {@code <Kind>List} filtered
  * by any {@code fieldSelector}, or a watch; as tables ({@link ApiTables}) when kubectl asks for them. Custom
- * resources read one by one or in lists carry their CRD schema's defaults ({@link StructuralDefaults}), as the API
- * server decodes them from storage, so defaults a CRD gained after an object was stored show too; watch events carry
- * the objects as they were stored.
+ * resources read one by one, in lists and in watch events carry their CRD schema's defaults
+ * ({@link StructuralDefaults}), as the API server decodes them from storage, so defaults a CRD gained after an object
+ * was stored show too.
  */
 final class ObjectReads {
 
@@ -82,14 +84,26 @@ final class ObjectReads {
         return json(HttpURLConnection.HTTP_OK, ApiJson.write(list));
     }
 
-    /** A watch; its events carry one-row tables when kubectl asks for tables ({@code kubectl get -w}). */
+    /**
+     * A watch; custom resources with their defaults ({@link DefaultedWatch}) when their CRD's schema has any (the
+     * events of other kinds pass as they are); its events carry one-row tables when kubectl asks for tables
+     * ({@code kubectl get -w}). Every watch transport sends what this listener sends.
+     */
     MockResponse watch(ResourcePath target, RecordedRequest request) {
         MockResponse response = store.dispatch(request);
-        if (response.getWebSocketListener() == null || !ApiTables.wanted(request.getHeader("Accept"))) {
+        WebSocketListener events = response.getWebSocketListener();
+        if (events == null) {
             return response;
         }
-        return response.withWebSocketUpgrade(new TableWatch(response.getWebSocketListener(), target.plural(),
-                ApiTables.RowObject.requestedBy(request.getPath()), clock));
+        Optional<JSONSchemaProps> defaults = customResourceSchema(target).map(ObjectSchemas.ObjectSchema::schema)
+                .filter(StructuralDefaults::present);
+        if (defaults.isPresent()) {
+            events = new DefaultedWatch(events, defaults.get());
+        }
+        if (ApiTables.wanted(request.getHeader("Accept"))) {
+            events = new TableWatch(events, target.plural(), ApiTables.RowObject.requestedBy(request.getPath()), clock);
+        }
+        return events == response.getWebSocketListener() ? response : response.withWebSocketUpgrade(events);
     }
 
     /** One object (custom resources with their defaults); as a one-row table when kubectl asks for one. */

@@ -22,6 +22,25 @@ final class StructuralDefaults {
         return fillObject(schema, object, true);
     }
 
+    /**
+     * True when {@code schema} holds a default anywhere (in a property, an item or a map value schema): only then
+     * can {@link #fill} change an object. Walks the schema until it finds one.
+     */
+    static boolean present(JSONSchemaProps schema) {
+        if (schema == null) {
+            return false;
+        }
+        if (schema.getDefault() != null) {
+            return true;
+        }
+        if (schema.getProperties() != null
+                && schema.getProperties().values().stream().anyMatch(StructuralDefaults::present)) {
+            return true;
+        }
+        return schema.getItems() != null && present(schema.getItems().getSchema())
+                || schema.getAdditionalProperties() != null && present(schema.getAdditionalProperties().getSchema());
+    }
+
     private static boolean fillValue(JSONSchemaProps schema, Object value) {
         if (value instanceof Map<?, ?> map) {
             @SuppressWarnings("unchecked")

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Structural defaulting as kube-apiserver does it: defaults fill absent fields of objects that exist, not objects
  * that do not; defaulting goes on inside the defaults it filled, list items and map values; a value a client set
- * stays; a non-nullable null is defaulted; metadata is left alone.
+ * stays; a non-nullable null is defaulted; metadata is left alone. A schema without defaults is known as such.
  */
 class StructuralDefaultsTest {
 
@@ -77,6 +77,29 @@ class StructuralDefaultsTest {
 
         assertThat(object).containsOnlyKeys("metadata");
         assertThat(object.get("metadata")).isEqualTo(Map.of("name", "a"));
+    }
+
+    @Test
+    void aSchemaHoldsDefaultsWhereverOneOfItsPropertiesItemsOrMapValuesHasOne() {
+        assertThat(StructuralDefaults.present(SCHEMA)).isTrue();
+        assertThat(StructuralDefaults.present(schema("""
+                {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+                  "refs": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                  "labels": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
+                """))).as("a schema without defaults").isFalse();
+        assertThat(StructuralDefaults.present(schema("""
+                {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+                  "refs": {"type": "array", "items": {"type": "object", "properties": {
+                    "weight": {"type": "integer", "default": 1}}}}}}}}
+                """))).as("a default in a list item").isTrue();
+        assertThat(StructuralDefaults.present(schema("""
+                {"type": "object", "properties": {"spec": {"type": "object", "additionalProperties": {
+                  "type": "string", "default": "v"}}}}
+                """))).as("a default of map values").isTrue();
+    }
+
+    private static JSONSchemaProps schema(String json) {
+        return ApiJson.read(json, JSONSchemaProps.class);
     }
 
     private static Map<String, Object> object(String json) {
