@@ -1,8 +1,8 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.APIResource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,9 +25,11 @@ import java.util.function.Supplier;
  * <p>Each kind's schema is in its group version's {@code components.schemas}, named as the API server names it and
  * marked with its {@code x-kubernetes-group-version-kind}, which is how kubectl explain finds it: a custom
  * resource's is its CRD's schema, named after the group's labels reversed, the version and the kind
- * ({@code io.k8s.networking.gateway.v1.Gateway}); a built-in kind's is derived from its fabric8 model
- * ({@link ObjectSchemas}, with the fields of {@code metadata}), named {@code io.k8s.api.<group>.<version>.<Kind>}
- * ({@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}). The documents of the built-in group
+ * ({@code io.k8s.networking.gateway.v1.Gateway}); a built-in kind's is derived from its fabric8 model, named
+ * {@code io.k8s.api.<group>.<version>.<Kind>} ({@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}),
+ * beside the schemas of the types its fields refer to by {@code $ref} ({@link ModelComponents}), so that kubectl
+ * explain prints their type names ({@code spec <DeploymentSpec>}, {@code containers <[]Container>}) and follows
+ * them to any depth. The documents of the built-in group
  * versions, which hold only built-in kinds, are made once per JVM; the others once per set of stored CRDs, as is
  * the root document with their hashes. Every resource's PATCH operation carries its
  * {@code x-kubernetes-group-version-kind} and the {@code fieldValidation} query parameter, which tells
@@ -120,6 +122,9 @@ final class ApiOpenApiV3 {
         String base = slash < 0 ? "/api/" + version : "/apis/" + groupVersion;
         Map<String, Object> paths = new LinkedHashMap<>();
         Map<String, Object> components = new LinkedHashMap<>();
+        boolean builtIn = ApiDiscovery.isBuiltIn(groupVersion);
+        ModelComponents builtInTypes = new ModelComponents();
+        Map<String, String> kinds = new HashMap<>(); // of the built-in types' schemas, by name
         List<APIResource> resources = discovery.resources(groupVersion);
         for (APIResource resource : resources) {
             String[] plural = resource.getName().split("/", 2);
@@ -133,12 +138,17 @@ final class ApiOpenApiV3 {
             patch.put("x-kubernetes-action", "patch");
             patch.put("x-kubernetes-group-version-kind", Map.of("group", group, "version", version, "kind", resource.getKind()));
             paths.put(itemPath, Map.of("patch", patch));
-            if (plural.length == 1) {
+            if (plural.length == 1 && !builtIn) {
                 schemas.of(new ResourcePath(group, version, null, plural[0], null, null)).ifPresent(schema ->
                         components.put(schemaName(group, version, schema.kind()),
-                                described(schema, group, version)));
+                                withGroupVersionKind(schema.schema(), group, version, schema.kind())));
+            } else if (plural.length == 1) {
+                ObjectSchemas.builtInModel(new ResourcePath(group, version, null, plural[0], null, null))
+                        .ifPresent(model -> kinds.put(builtInTypes.add(model), resource.getKind()));
             }
         }
+        builtInTypes.schemas().forEach((name, schema) -> components.put(name, kinds.containsKey(name)
+                ? withGroupVersionKind(schema, group, version, kinds.get(name)) : schema));
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("openapi", "3.0.0");
         document.put("info", Map.of("title", "Kubernetes", "version", kubernetesVersion));
@@ -149,39 +159,22 @@ final class ApiOpenApiV3 {
     }
 
     /**
-     * The API server's name of a kind's schema: {@code io.k8s.api.core.v1.Pod}, {@code io.k8s.api.apps.v1.Deployment}
-     * or {@code io.k8s.api.networking.v1.Ingress} for built-in kinds (the group's first label),
-     * {@code io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition}, and for custom
-     * resources the group's labels reversed ({@code io.k8s.networking.gateway.v1.Gateway}).
+     * The API server's name of a custom resource's schema: the group's labels reversed, the version and the kind
+     * ({@code io.k8s.networking.gateway.v1.Gateway}).
      */
     private static String schemaName(String group, String version, String kind) {
-        if (group.equals("apiextensions.k8s.io")) {
-            return "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions." + version + "." + kind;
-        }
-        if (ApiDiscovery.isBuiltIn(group.isEmpty() ? version : group + "/" + version)) {
-            return "io.k8s.api." + (group.isEmpty() ? "core" : group.split("\\.")[0]) + "." + version + "." + kind;
-        }
         List<String> labels = new ArrayList<>(List.of(group.split("\\.")));
         Collections.reverse(labels);
         return String.join(".", labels) + "." + version + "." + kind;
     }
 
-    /**
-     * The kind's schema marked with its group version kind; a built-in kind's {@code metadata} with its fields (the
-     * model schema that objects are checked against leaves metadata to the server's own checks).
-     */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> described(ObjectSchemas.ObjectSchema schema, String group, String version) {
-        Map<String, Object> described = new LinkedHashMap<>(ApiJson.convert(schema.schema(), Map.class));
-        boolean builtIn = ApiDiscovery.isBuiltIn(group.isEmpty() ? version : group + "/" + version);
-        if (builtIn && described.get("properties") instanceof Map<?, ?> properties
-                && properties.containsKey("metadata")) {
-            Map<String, Object> withMetadata = new LinkedHashMap<>((Map<String, Object>) properties);
-            withMetadata.put("metadata", ApiJson.convert(ModelSchemas.ofObject(ObjectMeta.class), Map.class));
-            described.put("properties", withMetadata);
-        }
+    /** A kind's schema marked with its group version kind, which is how kubectl explain finds it. */
+    private static Map<String, Object> withGroupVersionKind(JSONSchemaProps schema, String group, String version,
+                                                            String kind) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> described = new LinkedHashMap<>(ApiJson.convert(schema, Map.class));
         described.put("x-kubernetes-group-version-kind",
-                List.of(Map.of("group", group, "version", version, "kind", schema.kind())));
+                List.of(Map.of("group", group, "version", version, "kind", kind)));
         return described;
     }
 

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * OpenAPI v3 structural schemas derived from fabric8's model classes: every field a class names with Jackson's
@@ -33,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Map<String, T>} -> object whose additionalProperties are T, {@code IntOrString} and {@code Quantity} ->
  * {@code x-kubernetes-int-or-string}, free-form values -> {@code x-kubernetes-preserve-unknown-fields}).
  *
- * <p>The models carry names and types only, so the schemas know no required fields, enums or patterns. A schema is
- * derived once per class and JVM; the returned objects are shared and must not be changed.
+ * <p>The models carry names and types only (no descriptions either), so the schemas know no required fields, enums
+ * or patterns. A schema is derived once per class and JVM; the returned objects are shared and must not be changed.
+ * {@link ModelComponents} describes the same classes with references between them, for the OpenAPI documents.
  */
 final class ModelSchemas {
 
@@ -74,6 +76,39 @@ final class ModelSchemas {
         if (!deriving.add(type)) {
             return freeForm(); // a type that contains itself: its inner levels are not described
         }
+        Map<String, JSONSchemaProps> properties = propertiesOf(type,
+                field -> schemaOf(field, objectType -> inline(objectType, deriving)));
+        deriving.remove(type);
+        JSONSchemaProps schema = objectWith(properties);
+        OBJECTS.putIfAbsent(type, schema);
+        return schema;
+    }
+
+    /** A described object's schema: an object with {@code properties}, or with any content when it has none. */
+    static JSONSchemaProps objectWith(Map<String, JSONSchemaProps> properties) {
+        if (properties.isEmpty()) {
+            return freeForm(); // only additionalProperties, e.g. FieldsV1: any content
+        }
+        JSONSchemaProps schema = typed("object");
+        schema.setProperties(properties);
+        return schema;
+    }
+
+    /** IntOrString and Quantity as int-or-string, a model class described in full. */
+    private static JSONSchemaProps inline(Class<?> type, Set<Class<?>> deriving) {
+        if (type == IntOrString.class || type == Quantity.class) {
+            JSONSchemaProps intOrString = new JSONSchemaProps();
+            intOrString.setXKubernetesIntOrString(true);
+            return intOrString;
+        }
+        return objectSchema(type, deriving);
+    }
+
+    /**
+     * The properties of model class {@code type} (its superclasses' included): each field it names with
+     * {@code @JsonProperty}, under its JSON name, described by {@code fieldSchema} from the field's type.
+     */
+    static Map<String, JSONSchemaProps> propertiesOf(Class<?> type, Function<Type, JSONSchemaProps> fieldSchema) {
         Map<String, JSONSchemaProps> properties = new LinkedHashMap<>();
         for (Class<?> level = type; level != null && level != Object.class; level = level.getSuperclass()) {
             for (Field field : level.getDeclaredFields()) {
@@ -83,35 +118,33 @@ final class ModelSchemas {
                     continue;
                 }
                 String name = property.value().isEmpty() ? field.getName() : property.value();
-                properties.putIfAbsent(name, schemaOf(field.getGenericType(), deriving));
+                if (!properties.containsKey(name)) {
+                    properties.put(name, fieldSchema.apply(field.getGenericType()));
+                }
             }
         }
-        deriving.remove(type);
-        JSONSchemaProps schema;
-        if (properties.isEmpty()) {
-            schema = freeForm(); // only additionalProperties, e.g. FieldsV1: any content
-        } else {
-            schema = typed("object");
-            schema.setProperties(properties);
-        }
-        OBJECTS.putIfAbsent(type, schema);
-        return schema;
+        return properties;
     }
 
-    private static JSONSchemaProps schemaOf(Type type, Set<Class<?>> deriving) {
+    /**
+     * The schema of a value of Java type {@code type}: strings, numbers, booleans, lists, maps, arrays and values of
+     * any content are described here; a value that is an object of its own ({@link IntOrString}, {@link Quantity}
+     * or a model class) by {@code objectType}.
+     */
+    static JSONSchemaProps schemaOf(Type type, Function<Class<?>, JSONSchemaProps> objectType) {
         if (type instanceof ParameterizedType parameterized && parameterized.getRawType() instanceof Class<?> raw) {
             Type[] arguments = parameterized.getActualTypeArguments();
             if (List.class.isAssignableFrom(raw)) {
                 JSONSchemaProps array = typed("array");
-                array.setItems(new JSONSchemaPropsOrArray(null, schemaOf(arguments[0], deriving)));
+                array.setItems(new JSONSchemaPropsOrArray(null, schemaOf(arguments[0], objectType)));
                 return array;
             }
             if (Map.class.isAssignableFrom(raw)) {
                 JSONSchemaProps map = typed("object");
-                map.setAdditionalProperties(new JSONSchemaPropsOrBool(null, schemaOf(arguments[1], deriving)));
+                map.setAdditionalProperties(new JSONSchemaPropsOrBool(null, schemaOf(arguments[1], objectType)));
                 return map;
             }
-            return schemaOf(raw, deriving);
+            return schemaOf(raw, objectType);
         }
         if (!(type instanceof Class<?> javaType)) {
             return unknownContent();
@@ -135,9 +168,7 @@ final class ModelSchemas {
             return formatted("string", "byte");
         }
         if (javaType == IntOrString.class || javaType == Quantity.class) {
-            JSONSchemaProps intOrString = new JSONSchemaProps();
-            intOrString.setXKubernetesIntOrString(true);
-            return intOrString;
+            return objectType.apply(javaType);
         }
         if (javaType == Object.class || javaType == AnyType.class || JsonNode.class.isAssignableFrom(javaType)
                 || readByItsOwnDeserializer(javaType)) {
@@ -145,10 +176,10 @@ final class ModelSchemas {
         }
         if (javaType.isArray()) {
             JSONSchemaProps array = typed("array");
-            array.setItems(new JSONSchemaPropsOrArray(null, schemaOf(javaType.getComponentType(), deriving)));
+            array.setItems(new JSONSchemaPropsOrArray(null, schemaOf(javaType.getComponentType(), objectType)));
             return array;
         }
-        return objectSchema(javaType, deriving);
+        return objectType.apply(javaType);
     }
 
     /**

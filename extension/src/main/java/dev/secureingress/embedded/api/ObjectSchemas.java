@@ -57,9 +57,8 @@ final class ObjectSchemas {
     /** The schema of {@code target}'s objects; empty for a resource this server has none for. */
     Optional<ObjectSchema> of(ResourcePath target) {
         if (ApiDiscovery.isBuiltIn(target.groupVersion())) {
-            return Optional.ofNullable(BuiltInModels.BY_RESOURCE.get(target.groupVersion() + "/" + target.plural()))
-                    .map(model -> new ObjectSchema(ModelSchemas.ofKind(model), HasMetadata.getKind(model),
-                            target.version(), false));
+            return builtInModel(target).map(model -> new ObjectSchema(ModelSchemas.ofKind(model),
+                    HasMetadata.getKind(model), target.version(), false));
         }
         for (CustomResourceDefinition crd : crds.get()) {
             if (crd.getSpec() == null || !target.group().equals(crd.getSpec().getGroup())
@@ -75,6 +74,11 @@ final class ObjectSchemas {
             }
         }
         return Optional.empty();
+    }
+
+    /** The fabric8 model class of a built-in resource's objects; empty for other resources. */
+    static Optional<Class<? extends HasMetadata>> builtInModel(ResourcePath target) {
+        return Optional.ofNullable(BuiltInModels.BY_RESOURCE.get(target.groupVersion() + "/" + target.plural()));
     }
 
     /** The model classes of the built-in resources the server serves, loaded at the first check of one. */

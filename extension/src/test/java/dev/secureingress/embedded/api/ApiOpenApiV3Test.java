@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,9 +27,27 @@ class ApiOpenApiV3Test {
 
         assertThat(pod.get("x-kubernetes-group-version-kind"))
                 .isEqualTo(List.of(Map.of("group", "", "version", "v1", "kind", "Pod")));
-        assertThat(ObjectFields.at(pod, "properties", "spec", "properties", "containers", "type")).isEqualTo("array");
-        assertThat(map(ObjectFields.at(pod, "properties", "metadata", "properties")))
-                .as("metadata with the fields of ObjectMeta").containsKeys("name", "namespace", "labels", "annotations");
+        assertThat(ObjectFields.at(pod, "properties", "spec")).isEqualTo(reference("io.k8s.api.core.v1.PodSpec"));
+        assertThat(ObjectFields.at(schema("/openapi/v3/api/v1", "io.k8s.api.core.v1.PodSpec"),
+                "properties", "containers")).isEqualTo(Map.of("type", "array",
+                "items", reference("io.k8s.api.core.v1.Container")));
+        assertThat(ObjectFields.at(pod, "properties", "metadata"))
+                .isEqualTo(reference("io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"));
+        assertThat(map(ObjectFields.at(schema("/openapi/v3/api/v1", "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"),
+                "properties"))).as("ObjectMeta's fields").containsKeys("name", "namespace", "labels", "annotations");
+    }
+
+    @Test
+    void everyReferenceOfABuiltInGroupVersionsDocumentNamesASchemaOfTheSameDocument() {
+        for (String document : List.of("/openapi/v3/api/v1", "/openapi/v3/apis/apps/v1", "/openapi/v3/apis/batch/v1",
+                "/openapi/v3/apis/networking.k8s.io/v1", "/openapi/v3/apis/apiextensions.k8s.io/v1")) {
+            Map<String, Object> schemas = schemas(document);
+            List<String> referred = Pattern.compile("\"\\$ref\":\"#/components/schemas/([^\"]+)\"")
+                    .matcher(get(document)).results().map(match -> match.group(1)).distinct().toList();
+
+            assertThat(referred).as("references in %s", document).isNotEmpty()
+                    .allSatisfy(name -> assertThat(schemas).as(document).containsKey(name));
+        }
     }
 
     @Test
@@ -68,6 +87,10 @@ class ApiOpenApiV3Test {
         assertThat(map(after.get("paths"))).containsKey("apis/example.com/v1");
         assertThat(String.valueOf(ObjectFields.at(after, "paths", "api/v1"))).isEqualTo(coreEntry);
         assertThat(schemas("/openapi/v3/apis/example.com/v1")).containsKey("com.example.v1.Widget");
+    }
+
+    private static Map<String, Object> reference(String name) {
+        return Map.of("allOf", List.of(Map.of("$ref", "#/components/schemas/" + name)));
     }
 
     private Map<String, Object> schema(String document, String name) {
