@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * values the Gateway API refuses are refused with kube-apiserver's message, objects read back carry the CRDs'
  * defaults (also after a server-side apply; a Gateway no controller handles shows the Pending status conditions and
  * is not taken for programmed by {@code kubectl wait}), and a CRD a user applies has its own defaults filled in, also
- * into what {@code kubectl get -w} shows of objects stored before the CRD gained them.
+ * into what {@code kubectl get -w} shows of objects stored before the CRD gained them, and its string formats checked.
  * Skipped where kubectl is not installed.
  */
 class KubectlGatewayApiSchemaTest {
@@ -216,6 +216,48 @@ class KubectlGatewayApiSchemaTest {
         } finally {
             watch.destroy();
         }
+    }
+
+    @Test
+    void aValueNotOfItsCrdsFormatIsRefusedWithTheApiServersMessage() {
+        succeeds(kubectl.runWithInput("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: backends.formats.example.com
+                spec:
+                  group: formats.example.com
+                  scope: Namespaced
+                  names: {plural: backends, singular: backend, kind: Backend, listKind: BackendList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              host: {type: string, format: hostname}
+                              url: {type: string, format: uri}
+                """, "apply", "-f", "-"));
+
+        CommandRun.Result refused = kubectl.runWithInput("""
+                apiVersion: formats.example.com/v1
+                kind: Backend
+                metadata:
+                  name: misnamed
+                spec:
+                  host: under_score.example.com
+                  url: https://httpbin.example.com/status/418
+                """, "apply", "-f", "-");
+
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("The Backend \"misnamed\" is invalid: spec.host: Invalid value: "
+                + "\"under_score.example.com\": spec.host in body must be of type hostname: \"under_score.example.com\"");
+        assertThat(kubectl.run("get", "backend", "misnamed").err()).contains("not found");
     }
 
     private String jsonPath(String resource, String name, String template) {

@@ -20,12 +20,14 @@ import java.util.stream.Collectors;
  * CRD's schema: fields the schema does not declare are pruned (unless {@code x-kubernetes-preserve-unknown-fields})
  * and reported, {@code null}s of non-nullable fields are dropped, and values are checked for {@code type},
  * {@code x-kubernetes-int-or-string}, {@code required}, {@code enum}, {@code pattern}, {@code minimum}/{@code maximum}
- * (and their exclusive forms), {@code minLength}/{@code maxLength} and {@code minItems}/{@code maxItems}, with the
- * API server's messages (e.g. {@code spec.listeners[0].port in body must be of type integer: "string"}).
+ * (and their exclusive forms), {@code minLength}/{@code maxLength}, {@code minItems}/{@code maxItems} and the string
+ * {@code format}s the API server checks ({@link SchemaFormats}), with the API server's messages (e.g.
+ * {@code spec.listeners[0].port in body must be of type integer: "string"},
+ * {@code spec.address in body must be of type ipv4: "10.0.0.256"}).
  *
  * <p>An object's {@code apiVersion} and {@code kind} are always allowed and its {@code metadata} is checked against
  * {@link ObjectMeta}, whatever the schema says of them. Not checked: CEL rules ({@code x-kubernetes-validations}),
- * {@code format}, {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}, {@code multipleOf}, {@code uniqueItems},
+ * {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}, {@code multipleOf}, {@code uniqueItems},
  * and list types. Defaults are {@link StructuralDefaults}' job.
  */
 final class SchemaValidator {
@@ -147,6 +149,11 @@ final class SchemaValidator {
         if (schema.getPattern() != null
                 && !PATTERNS.computeIfAbsent(schema.getPattern(), Pattern::compile).matcher(text).find()) {
             invalid(path, text, "should match '" + schema.getPattern() + "'");
+        }
+        if (schema.getFormat() != null && !SchemaFormats.accepts(schema.getFormat(), text)) {
+            violations.add(new ObjectValidation.Violation("FieldValueTypeInvalid", path, "Invalid value: "
+                    + goQuoted(text) + ": " + path + " in body must be of type " + schema.getFormat() + ": "
+                    + goQuoted(text)));
         }
     }
 

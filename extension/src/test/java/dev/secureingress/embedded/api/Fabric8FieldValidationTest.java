@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
@@ -16,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What fabric8 (which sends no {@code fieldValidation}, so the server's default, Warn, applies) sees: an unknown
- * additional property of a model is stored without it, and a value the CRD's schema refuses is a 422.
+ * additional property of a model is stored without it, and a value the CRD's schema refuses (its type, its string
+ * format) is a 422.
  */
 class Fabric8FieldValidationTest {
 
@@ -78,5 +80,49 @@ class Fabric8FieldValidationTest {
                             + "must be of type string: \"array\"");
                 });
         assertThat(api.client().resources(Gateway.class).inNamespace("default").withName("typed").get()).isNull();
+    }
+
+    @Test
+    void aStringNotOfItsSchemasFormatIsUnprocessable() {
+        api.client().apiextensions().v1().customResourceDefinitions().resource(ApiJson.read("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata: {name: endpoints.formats.example.com}
+                spec:
+                  group: formats.example.com
+                  scope: Namespaced
+                  names: {plural: endpoints, singular: endpoint, kind: Endpoint, listKind: EndpointList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              address: {type: string, format: ipv4}
+                              since: {type: string, format: date-time}
+                              label: {type: string, format: k8s-short-name}
+                """, CustomResourceDefinition.class)).create();
+        String endpoint = """
+                apiVersion: formats.example.com/v1
+                kind: Endpoint
+                metadata: {name: %s, namespace: default}
+                spec: {address: "%s", since: "2026-01-01T00:00:00Z", label: Not_Checked}
+                """;
+
+        api.client().resource(ApiJson.read(endpoint.formatted("valid", "10.0.0.1"), GenericKubernetesResource.class))
+                .create();
+        assertThatThrownBy(() -> api.client().resource(ApiJson.read(endpoint.formatted("invalid", "10.0.0.256"),
+                GenericKubernetesResource.class)).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, refused -> {
+                    assertThat(refused.getCode()).isEqualTo(422);
+                    assertThat(refused.getStatus().getMessage()).isEqualTo("Endpoint.formats.example.com \"invalid\" "
+                            + "is invalid: spec.address: Invalid value: \"10.0.0.256\": spec.address in body must be of "
+                            + "type ipv4: \"10.0.0.256\"");
+                });
     }
 }
