@@ -12,12 +12,13 @@ import java.util.Map;
 /**
  * JSON as the embedded API server reads and writes it. One fabric8 serialization serves the server and the clients
  * it makes ({@link EmbeddedApiServer#client()}, {@link EmbeddedApiServer#inProcessClient()}), so a JVM builds its
- * readers and writers for each resource type once.
+ * readers and writers for each resource type once; its polymorphic reads (watch events, lists, manifests) load the
+ * model class of a kind when they first meet it ({@link LazyKindDeserializer}).
  */
 final class ApiJson {
 
     /** The serialization of the server and of every client it makes. */
-    static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    static final KubernetesSerialization SERIALIZATION = LazyKindDeserializer.serialization();
 
     private ApiJson() {
     }
