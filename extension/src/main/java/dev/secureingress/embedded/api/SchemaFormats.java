@@ -37,7 +37,8 @@ final class SchemaFormats {
     private static final Pattern CREDIT_CARD = Pattern.compile("4[0-9]{12}(?:[0-9]{3})?|5[1-5][0-9]{14}"
             + "|6(?:011|5[0-9][0-9])[0-9]{12}|3[47][0-9]{13}|3(?:0[0-5]|[68][0-9])[0-9]{11}|(?:2131|1800|35\\d{3})\\d{11}");
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
-    private static final Pattern TIME_OF_DAY = Pattern.compile("(\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?(z|[+-]\\d{2}:\\d{2})");
+    /** As the OpenAPI validator's pattern, whose fraction may begin with any character, not only a dot. */
+    private static final Pattern TIME_OF_DAY = Pattern.compile("(\\d{2}):(\\d{2}):(\\d{2})(.\\d+)?(z|[+-]\\d{2}:\\d{2})");
     private static final Pattern GO_DURATION =
             Pattern.compile("[-+]?(?:(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:ns|us|µs|μs|ms|s|m|h))+|[-+]?0");
     private static final Pattern UNIT_COUNTS = Pattern.compile("\\s*(?:\\d+\\s*[A-Za-zµ]+\\s*)+");

@@ -44,6 +44,7 @@ class SchemaFormatsTest {
             "date      | 2024-02-29",
             "date-time | 2014-12-15T19:30:20.000Z",
             "datetime  | 2014-12-15t19:30:20+01:00",
+            "date-time | 2014-12-15T19:30:20,5Z",
             "duration  | 1h30m",
             "duration  | 1.5s",
             "duration  | 0",
