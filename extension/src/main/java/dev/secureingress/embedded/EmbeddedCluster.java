@@ -67,14 +67,21 @@ public final class EmbeddedCluster implements IngressCluster {
             CompletableFuture<NettyDataPlane> dataPlaneStart = startAside("embedded-cluster-data-plane-start",
                     () -> NettyDataPlane.builder().portPolicy(portPolicy).build());
             try {
-                apiServer = remember(EmbeddedApiServer.start());
+                // the controllers' clients and informers are made while the API server stores its seed objects
+                apiServer = remember(EmbeddedApiServer.startSeeding());
             } catch (RuntimeException | Error e) {
                 dataPlaneStart.thenAccept(NettyDataPlane::close);
                 throw e;
             }
             NettyDataPlane dataPlane = remember(started(dataPlaneStart));
             client = apiServer.inProcessClient();
-            startControllers(dataPlane);
+            try {
+                startControllers(dataPlane);
+            } catch (RuntimeException controllersFailure) {
+                apiServer.awaitSeeded(); // a seed that failed is why: say so
+                throw controllersFailure;
+            }
+            apiServer.awaitSeeded();
         } catch (RuntimeException | Error failure) {
             close();
             throw failure;

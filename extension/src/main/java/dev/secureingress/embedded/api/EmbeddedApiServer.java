@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -95,14 +96,18 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private Vertx clientVertx; // guarded by this
     private final HttpServer server;
     private final InProcessTransport inProcess;
+    /** The dispatcher once it holds the seed objects: what every request waits for. */
+    private final CompletableFuture<ApiRequestDispatcher> ready;
     private KubernetesClient client; // guarded by this, made with clientVertx
     /** The clients {@link #inProcessClient()} made, closed with the server. */
     private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess) {
+    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess,
+                              CompletableFuture<ApiRequestDispatcher> ready) {
         this.vertx = vertx;
         this.server = server;
         this.inProcess = inProcess;
+        this.ready = ready;
     }
 
     /** A client of this server over {@code transport}, with the JVM's shared serialization. */
@@ -112,14 +117,22 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .withHttpClientFactory(transport).build();
     }
 
-    /**
-     * Starts a server on an ephemeral loopback port and seeds it. The seed objects are stored while the
-     * listeners start.
-     */
+    /** Starts a server on an ephemeral loopback port and returns once it holds its seed objects. */
     public static EmbeddedApiServer start() {
+        return startSeeding().awaitSeeded();
+    }
+
+    /**
+     * Starts a server on an ephemeral loopback port and returns once it listens, while its seed objects are still
+     * being stored: for a caller with other work to do meanwhile (clients, informers). Requests wait for the seed;
+     * {@link #awaitSeeded()} tells when it is stored, or why it could not be.
+     */
+    public static EmbeddedApiServer startSeeding() {
         long started = System.nanoTime();
         CompletableFuture<ApiRequestDispatcher> seeded = CompletableFuture.supplyAsync(EmbeddedApiServer::seededDispatcher,
                 task -> new Thread(task, "embedded-api-server-seed").start());
+        // what requests wait for: the seed and the Service of this server's own address
+        CompletableFuture<ApiRequestDispatcher> ready = new CompletableFuture<>();
         Vertx vertx = Vertx.vertx();
         HttpServerOptions tls = new HttpServerOptions()
                 .setHost(HOST)
@@ -129,13 +142,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
                 .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
                 .setKeyCertOptions(KeyCertOptions.wrap(ServingIdentity.keyManager()))
                 .setSslEngineOptions(ServingIdentity.sslEngineOptions());
-        // the listeners start and the clients are built while the seed objects are stored; requests (none come
-        // before start returns) would wait for the seed
-        ApiHttpHandler handler = new ApiHttpHandler(seeded);
         EmbeddedApiServer api;
         try {
-            HttpServer server = await(vertx.createHttpServer(tls).requestHandler(handler).listen());
-            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(seeded));
+            HttpServer server = await(vertx.createHttpServer(tls).requestHandler(new ApiHttpHandler(ready)).listen());
+            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(ready), ready);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             vertx.close();
@@ -145,28 +155,43 @@ public final class EmbeddedApiServer implements AutoCloseable {
             throw new IllegalStateException("the embedded API server could not start on " + HOST + " within "
                     + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
         }
+        int port = api.server.actualPort();
+        seeded.thenApply(dispatcher -> {
+            KubernetesService.seed(dispatcher, HOST, port);
+            return dispatcher;
+        }).whenComplete((dispatcher, failure) -> {
+            if (failure == null) {
+                LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
+                        (System.nanoTime() - started) / 1_000_000);
+                ready.complete(dispatcher);
+            } else {
+                ready.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
+            }
+        });
+        return api;
+    }
+
+    /**
+     * Waits until the seed objects are stored (at most {@code START_TIMEOUT}); closes the server and throws when
+     * they could not be. Returns this server.
+     */
+    public EmbeddedApiServer awaitSeeded() {
         try {
-            KubernetesService.seed(seeded.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), HOST,
-                    api.server.actualPort());
-        } catch (RuntimeException e) {
-            api.close();
-            throw e;
+            ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return this;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            api.close();
+            close();
             throw new IllegalStateException("interrupted while seeding the embedded API server", e);
         } catch (TimeoutException e) {
-            api.close();
+            close();
             throw new IllegalStateException("the embedded API server did not store its seed objects within "
                     + START_TIMEOUT.toSeconds() + " s", e);
         } catch (ExecutionException e) {
-            api.close();
+            close();
             throw new IllegalStateException("the embedded API server could not store its seed objects: "
                     + e.getCause(), e.getCause());
         }
-        LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
-                (System.nanoTime() - started) / 1_000_000);
-        return api;
     }
 
     private static HttpServer await(io.vertx.core.Future<HttpServer> listening)
