@@ -4,9 +4,11 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.HttpURLConnection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the API server answers when an object a client writes does not fit its schema ({@link ObjectSchemas},
@@ -59,6 +61,10 @@ final class FieldValidation {
         }
     }
 
+    /** The schema violations after which the API server does not evaluate CEL rules. */
+    private static final Set<String> BLOCKING = Set.of("FieldValueNotSupported", "FieldValueRequired",
+            "FieldValueTooLong", "FieldValueTooMany", "FieldValueTypeInvalid");
+
     private final ObjectSchemas schemas;
 
     FieldValidation(ObjectSchemas schemas) {
@@ -70,7 +76,16 @@ final class FieldValidation {
      * place.
      */
     Outcome checkWritten(ResourcePath target, RecordedRequest request, Map<String, Object> object) {
-        return check(target, request, object, false);
+        return check(target, request, object, null, false);
+    }
+
+    /**
+     * Checks the object an update is about to store in place of {@code current} (the stored version, for the CEL
+     * transition rules); prunes and defaults it in place.
+     */
+    Outcome checkWritten(ResourcePath target, RecordedRequest request, Map<String, Object> object,
+                         Map<String, Object> current) {
+        return check(target, request, object, current, false);
     }
 
     /**
@@ -82,9 +97,13 @@ final class FieldValidation {
                 .ifPresent(schema -> StructuralDefaults.fill(schema.schema(), object));
     }
 
-    /** Checks the object a JSON, merge or strategic merge patch made; prunes and defaults it in place. */
-    Outcome checkPatched(ResourcePath target, RecordedRequest request, Map<String, Object> patched) {
-        return check(target, request, patched, true);
+    /**
+     * Checks the object a JSON, merge or strategic merge patch made of {@code original}; prunes and defaults it in
+     * place.
+     */
+    Outcome checkPatched(ResourcePath target, RecordedRequest request, Map<String, Object> patched,
+                         Map<String, Object> original) {
+        return check(target, request, patched, original, true);
     }
 
     /**
@@ -109,7 +128,8 @@ final class FieldValidation {
                         + (errors.size() == 1 ? errors.get(0) : "errors:\n  " + String.join("\n  ", errors))));
     }
 
-    private Outcome check(ResourcePath target, RecordedRequest request, Map<String, Object> object, boolean patch) {
+    private Outcome check(ResourcePath target, RecordedRequest request, Map<String, Object> object,
+                          Map<String, Object> old, boolean patch) {
         Optional<ObjectSchemas.ObjectSchema> found = schemas.of(target);
         if (found.isEmpty()) {
             return Outcome.NOTHING_FOUND;
@@ -133,12 +153,38 @@ final class FieldValidation {
             return refused(ApiErrors.badRequest(schema.kind() + " in version " + SchemaValidator.goQuoted(schema.version())
                     + " cannot be handled as a " + schema.kind() + ": " + strict));
         }
-        if (schema.checksValues() && !findings.violations().isEmpty()) {
-            String name = String.valueOf(ObjectFields.at(object, "metadata", "name"));
-            return refused(ObjectValidation.invalid(schema.kind() + "." + target.group(), schema.kind(), target.group(),
-                    name, findings.violations()));
+        if (schema.checksValues()) {
+            List<ObjectValidation.Violation> violations = withRuleViolations(schema, findings.violations(), object, old);
+            if (!violations.isEmpty()) {
+                String name = String.valueOf(ObjectFields.at(object, "metadata", "name"));
+                return refused(ObjectValidation.invalid(schema.kind() + "." + target.group(), schema.kind(),
+                        target.group(), name, violations));
+            }
         }
         return new Outcome(Optional.empty(), directive == Directive.WARN ? unknown : List.of(), !unknown.isEmpty());
+    }
+
+    /**
+     * The schema's violations and those of its CEL rules; as on the API server, the rules are not evaluated when the
+     * object has a wrong type, a missing required field, an unsupported value or too long or too many values, which
+     * is said instead.
+     */
+    private static List<ObjectValidation.Violation> withRuleViolations(ObjectSchemas.ObjectSchema schema,
+            List<ObjectValidation.Violation> violations, Map<String, Object> object, Map<String, Object> old) {
+        if (violations.stream().anyMatch(violation -> BLOCKING.contains(violation.reason()))) {
+            List<ObjectValidation.Violation> all = new ArrayList<>(violations);
+            all.add(new ObjectValidation.Violation("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some "
+                    + "validation rules were not checked because the object was invalid; correct the existing errors "
+                    + "to complete validation"));
+            return all;
+        }
+        List<ObjectValidation.Violation> broken = CelValidation.check(schema.schema(), object, old);
+        if (broken.isEmpty()) {
+            return violations;
+        }
+        List<ObjectValidation.Violation> all = new ArrayList<>(violations);
+        all.addAll(broken);
+        return all;
     }
 
     private static Outcome refused(MockResponse response) {

@@ -27,9 +27,9 @@ import java.util.Map;
  * {@code Accepted} for a class): what an object no controller has handled yet shows on a cluster. Routes have no
  * status default.
  *
- * <p>Left out: the CRDs' CEL rules ({@code x-kubernetes-validations}, e.g. unique listener names or "tls must not be
- * specified for protocol HTTP"), {@code oneOf}/{@code anyOf} and formats, the fields of other kinds, and the
- * constraints on status fields.
+ * <p>The CRDs' CEL rules ({@code x-kubernetes-validations}, e.g. unique listener names or "tls must not be specified
+ * for protocols ['HTTP', 'TCP', 'UDP']") are {@link GatewayApiRules}' job. Left out: {@code oneOf}/{@code anyOf} and
+ * formats, the fields of other kinds, and the constraints on status fields.
  */
 final class GatewayApiConstraints {
 
@@ -210,7 +210,7 @@ final class GatewayApiConstraints {
     }
 
     /** The schema of the field at {@code path}: property names joined by dots, {@code []} for a list's items. */
-    private static JSONSchemaProps schemaAt(JSONSchemaProps root, String path, Class<?> kind) {
+    static JSONSchemaProps schemaAt(JSONSchemaProps root, String path, Class<?> kind) {
         JSONSchemaProps schema = root;
         for (String step : path.isEmpty() ? new String[0] : path.split("\\.")) {
             boolean listItems = step.endsWith("[]");

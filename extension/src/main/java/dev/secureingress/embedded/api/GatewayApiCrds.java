@@ -30,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * classes: group, kind, plural, singular and scope come from the classes; served versions, short names
  * and the status subresource are listed here. Each version's schema is the structural schema derived from the
  * kind's model class ({@link ModelSchemas}: its properties and their types) with the Gateway API's validation
- * constraints and defaults on the fields users write ({@link GatewayApiConstraints}); the upstream CRDs' CEL rules
- * are left out.
+ * constraints and defaults on the fields users write ({@link GatewayApiConstraints}) and the upstream CRDs' CEL
+ * rules ({@link GatewayApiRules}), which the API server evaluates ({@link CelValidation}).
  * <p>
  * Generating them takes a fresh JVM a second or more (reflection over the models, then the constraints), so the
  * build generates them once ({@link #main}, in the {@code process-classes} phase) and stores their JSON beside this
@@ -122,7 +122,7 @@ public final class GatewayApiCrds {
                 .toList();
         // set, not built: a builder would copy the whole shared schema for every version
         JSONSchemaProps schema = SCHEMAS.computeIfAbsent(type,
-                kind -> GatewayApiConstraints.applyTo(kind, ModelSchemas.ofKind(kind)));
+                kind -> GatewayApiRules.applyTo(kind, GatewayApiConstraints.applyTo(kind, ModelSchemas.ofKind(kind))));
         versions.forEach(version -> version.getSchema().setOpenAPIV3Schema(schema));
         return new CustomResourceDefinitionBuilder()
                 .withNewMetadata()

@@ -59,16 +59,17 @@ final class ObjectUpdates {
         } catch (RuntimeException unreadable) {
             return store.dispatch(request); // the store answers with its own error
         }
-        FieldValidation.Outcome checked = fieldValidation.checkWritten(target, request, object);
+        String path = withoutQuery(request.getPath());
+        MockResponse stored = store.handleGet(status ? path.substring(0, path.lastIndexOf('/')) : path);
+        Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
+                ? parseObject(text(stored.getBody())) : null;
+        FieldValidation.Outcome checked = fieldValidation.checkWritten(target, request, object, current);
         if (checked.refusal().isPresent()) {
             return checked.refusal().get();
         }
         if (status) {
-            return checked.warned(writeStatus(target, request, current -> object));
+            return checked.warned(writeStatus(target, request, latest -> object));
         }
-        MockResponse stored = store.handleGet(withoutQuery(request.getPath()));
-        Map<String, Object> current = stored.code() == HttpURLConnection.HTTP_OK
-                ? parseObject(text(stored.getBody())) : null;
         Optional<MockResponse> refused = current == null ? Optional.empty()
                 : OptimisticConcurrency.check(target, object, current)
                         .or(() -> UpdateValidation.validate(target, object, current));
@@ -120,7 +121,7 @@ final class ObjectUpdates {
             }
             return checked.warned(writeStatus(target, request, current -> {
                 Map<String, Object> patched = patching.apply(current);
-                fieldValidation.checkPatched(target, request, patched); // drops what the check above reported
+                fieldValidation.checkPatched(target, request, patched, current); // drops what the check above reported
                 return patched;
             }));
         }
@@ -142,7 +143,7 @@ final class ObjectUpdates {
                         : ApiErrors.badRequest("invalid " + (strategic ? "strategic merge" : "merge") + " patch: "
                                 + malformed.getMessage());
             }
-            FieldValidation.Outcome checked = fieldValidation.checkPatched(target, request, patched);
+            FieldValidation.Outcome checked = fieldValidation.checkPatched(target, request, patched, original);
             Optional<MockResponse> refused = checked.refusal()
                     .or(() -> OptimisticConcurrency.check(target, patched, original))
                     .or(() -> UpdateValidation.validate(target, patched, original));
@@ -168,13 +169,14 @@ final class ObjectUpdates {
         if (current.code() != HttpURLConnection.HTTP_OK) {
             return FieldValidation.Outcome.NOTHING_FOUND;
         }
+        Map<String, Object> original = parseObject(text(current.getBody()));
         Map<String, Object> patched;
         try {
             patched = patching.apply(parseObject(text(current.getBody())));
         } catch (RuntimeException notApplicable) {
             return FieldValidation.Outcome.NOTHING_FOUND;
         }
-        return fieldValidation.checkPatched(target, request, patched);
+        return fieldValidation.checkPatched(target, request, patched, original);
     }
 
     /**

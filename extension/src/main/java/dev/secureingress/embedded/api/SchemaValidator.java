@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
  * {@code spec.address in body must be of type ipv4: "10.0.0.256"}).
  *
  * <p>An object's {@code apiVersion} and {@code kind} are always allowed and its {@code metadata} is checked against
- * {@link ObjectMeta}, whatever the schema says of them. Not checked: CEL rules ({@code x-kubernetes-validations}),
- * {@code allOf}/{@code anyOf}/{@code oneOf}/{@code not}, {@code multipleOf}, {@code uniqueItems},
- * and list types. Defaults are {@link StructuralDefaults}' job.
+ * {@link ObjectMeta}, whatever the schema says of them. Not checked: {@code allOf}/{@code anyOf}/{@code oneOf}/
+ * {@code not}, {@code multipleOf}, {@code uniqueItems}, and list types. Defaults are {@link StructuralDefaults}' job,
+ * CEL rules ({@code x-kubernetes-validations}) {@link CelValidation}'s.
  */
 final class SchemaValidator {
 

@@ -111,7 +111,7 @@ final class ServerSideApplyRequests {
                 return ApiErrors.badRequest("invalid apply configuration: " + malformed.getMessage());
             }
             Optional<MockResponse> refused = UpdateValidation.validate(target, merged, live)
-                    .or(() -> fieldValidation.checkWritten(target, request, merged).refusal());
+                    .or(() -> fieldValidation.checkWritten(target, request, merged, live).refusal());
             if (refused.isPresent()) {
                 return refused.get();
             }

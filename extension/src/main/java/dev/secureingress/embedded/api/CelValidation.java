@@ -1,0 +1,190 @@
+package dev.secureingress.embedded.api;
+
+import dev.cel.runtime.CelEvaluationException;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a custom resource against the CEL validation rules of its schema ({@code x-kubernetes-validations}) as the
+ * API server does: each rule of a schema node is evaluated with {@code self} bound to the value at that node (rules
+ * of fields the object does not have are not evaluated); a rule that reads {@code oldSelf} is a transition rule,
+ * evaluated only on an update where the old object has a value at that path (list items are matched up only in
+ * {@code x-kubernetes-list-type: map} lists, by their keys). On an update, rules other than transition rules are not
+ * evaluated for values the update leaves unchanged, as the API server ratchets them.
+ *
+ * <p>A failed rule is reported with its {@code messageExpression}'s value, else its {@code message}, else
+ * {@code failed rule: <rule>}, at the node's path extended by its {@code fieldPath}, with its {@code reason}:
+ * {@code spec.listeners: Invalid value: "array": Listener name must be unique within the Gateway} (the node's type
+ * is the value printed), {@code Forbidden: ...}, {@code Required value: ...}, {@code Duplicate value: "array"}. A rule
+ * that cannot be evaluated is reported as {@code <error> evaluating rule: <message>}. Not supported: cost budgets,
+ * {@code optionalOldSelf} and the Kubernetes CEL libraries beyond the strings extension (quantities, URLs, IPs).
+ */
+final class CelValidation {
+
+    private static final Object ABSENT = new Object();
+    private static final Pattern QUOTED_KEY = Pattern.compile("\\['((?:[^'\\\\]|\\\\.)*)'\\]");
+    private static final Pattern MISSING_KEY = Pattern.compile("key '([^']*)' is not present in map\\.?");
+
+    private final List<ObjectValidation.Violation> violations = new ArrayList<>();
+
+    private CelValidation() {
+    }
+
+    /**
+     * The rules of {@code schema} that {@code object} breaks; {@code old} is the stored version on an update,
+     * {@code null} on a create.
+     */
+    static List<ObjectValidation.Violation> check(JSONSchemaProps schema, Map<String, Object> object,
+                                                  Map<String, Object> old) {
+        CelValidation validation = new CelValidation();
+        validation.visit(schema, object, old == null ? ABSENT : old, "", true);
+        return List.copyOf(validation.violations);
+    }
+
+    private void visit(JSONSchemaProps schema, Object value, Object old, String path, boolean root) {
+        if (schema == null || value == null) {
+            return;
+        }
+        boolean unchanged = old != ABSENT && Objects.equals(value, old);
+        List<ValidationRule> rules = schema.getXKubernetesValidations();
+        if (rules != null) {
+            for (ValidationRule rule : rules) {
+                evaluate(schema, rule, value, old, path, unchanged);
+            }
+        }
+        if (value instanceof Map<?, ?> map) {
+            visitObject(schema, map, old instanceof Map<?, ?> oldMap ? oldMap : null, path, root);
+        } else if (value instanceof List<?> list && schema.getItems() != null) {
+            visitItems(schema, list, old instanceof List<?> oldList ? oldList : null, path);
+        }
+    }
+
+    private void visitObject(JSONSchemaProps schema, Map<?, ?> map, Map<?, ?> old, String path, boolean root) {
+        Map<String, JSONSchemaProps> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
+        JSONSchemaProps additional = schema.getAdditionalProperties() == null ? null
+                : schema.getAdditionalProperties().getSchema();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (root && (key.equals("apiVersion") || key.equals("kind") || key.equals("metadata"))) {
+                continue;
+            }
+            Object oldValue = old != null && old.containsKey(key) ? old.get(key) : ABSENT;
+            JSONSchemaProps property = properties.get(key);
+            if (property != null) {
+                visit(property, entry.getValue(), oldValue, path.isEmpty() ? key : path + "." + key, false);
+            } else if (additional != null) {
+                visit(additional, entry.getValue(), oldValue, path + "[" + key + "]", false);
+            }
+        }
+    }
+
+    private void visitItems(JSONSchemaProps schema, List<?> list, List<?> old, String path) {
+        JSONSchemaProps items = schema.getItems().getSchema();
+        List<String> keys = "map".equals(schema.getXKubernetesListType()) ? schema.getXKubernetesListMapKeys() : null;
+        for (int index = 0; index < list.size(); index++) {
+            Object item = list.get(index);
+            Object oldItem = ABSENT;
+            if (old != null && keys != null && !keys.isEmpty() && item instanceof Map<?, ?> entry) {
+                oldItem = old.stream().filter(candidate -> candidate instanceof Map<?, ?> oldEntry
+                                && keys.stream().allMatch(key -> Objects.equals(oldEntry.get(key), entry.get(key))))
+                        .findFirst().map(Object.class::cast).orElse(ABSENT);
+            }
+            visit(items, item, oldItem, path + "[" + index + "]", false);
+        }
+    }
+
+    private void evaluate(JSONSchemaProps schema, ValidationRule rule, Object value, Object old, String path,
+                          boolean unchanged) {
+        String type = SchemaValidator.goQuoted(schema.getType() == null ? "" : schema.getType());
+        String field = path.isEmpty() ? "<nil>" : path;
+        CelPrograms.Compiled compiled = CelPrograms.rule(rule.getRule());
+        if (!compiled.compiles()) {
+            violations.add(new ObjectValidation.Violation("FieldValueInvalid", field,
+                    "Invalid value: " + type + ": rule compile error: " + compiled.errors()));
+            return;
+        }
+        if (compiled.transition() ? old == ABSENT : unchanged) {
+            return; // a transition rule needs the old value; an unchanged value keeps passing (ratcheting)
+        }
+        Map<String, Object> variables = new HashMap<>(4);
+        variables.put(CelValues.SELF, CelValues.of(schema, value));
+        if (old != ABSENT) {
+            variables.put(CelValues.OLD_SELF, CelValues.of(schema, old));
+        }
+        Object result;
+        try {
+            result = compiled.evaluate(variables);
+        } catch (CelEvaluationException | RuntimeException failed) {
+            violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type + ": "
+                    + evaluationError(failed) + " evaluating rule: " + ruleText(rule)));
+            return;
+        }
+        if (Boolean.TRUE.equals(result)) {
+            return;
+        }
+        String failedPath = withFieldPath(path, rule.getFieldPath());
+        String message = message(rule, variables);
+        String reason = rule.getReason() == null ? "FieldValueInvalid" : rule.getReason();
+        violations.add(new ObjectValidation.Violation(reason, failedPath.isEmpty() ? "<nil>" : failedPath,
+                switch (reason) {
+                    case "FieldValueForbidden" -> "Forbidden: " + message;
+                    case "FieldValueRequired" -> "Required value: " + message;
+                    case "FieldValueDuplicate" -> "Duplicate value: " + type;
+                    default -> "Invalid value: " + type + ": " + message;
+                }));
+    }
+
+    /** The rule's messageExpression's value when it makes a one-line message, else its message or the default. */
+    private static String message(ValidationRule rule, Map<String, Object> variables) {
+        if (rule.getMessageExpression() != null && !rule.getMessageExpression().isEmpty()) {
+            CelPrograms.Compiled expression = CelPrograms.messageExpression(rule.getMessageExpression());
+            if (expression.compiles()) {
+                try {
+                    if (expression.evaluate(variables) instanceof String text && !text.isBlank()
+                            && text.indexOf('\n') < 0 && text.indexOf('\r') < 0) {
+                        return text;
+                    }
+                } catch (CelEvaluationException | RuntimeException ignored) {
+                    // as on the API server: the rule's message is used instead
+                }
+            }
+        }
+        return rule.getMessage() == null || rule.getMessage().isEmpty() ? "failed rule: " + ruleText(rule)
+                : rule.getMessage().strip();
+    }
+
+    private static String ruleText(ValidationRule rule) {
+        return (rule.getMessage() == null || rule.getMessage().isEmpty() ? rule.getRule() : rule.getMessage()).strip();
+    }
+
+    /** cel-java's evaluation error in cel-go's words where they differ ({@code no such key: tls}). */
+    private static String evaluationError(Exception failed) {
+        String message = String.valueOf(failed.getMessage());
+        Matcher missing = MISSING_KEY.matcher(message);
+        if (missing.find()) {
+            return "no such key: " + missing.group(1);
+        }
+        return message.replaceFirst("^evaluation error(?: at [^:]*)?: ", "");
+    }
+
+    /** {@code path} extended by a rule's {@code fieldPath} ({@code .tls.mode}, {@code .labels['a']}). */
+    static String withFieldPath(String path, String fieldPath) {
+        if (fieldPath == null || fieldPath.isEmpty()) {
+            return path;
+        }
+        String relative = QUOTED_KEY.matcher(fieldPath).replaceAll(match -> Matcher.quoteReplacement(
+                "[" + match.group(1) + "]"));
+        if (path.isEmpty()) {
+            return relative.startsWith(".") ? relative.substring(1) : relative;
+        }
+        return path + (relative.startsWith(".") || relative.startsWith("[") ? relative : "." + relative);
+    }
+}
