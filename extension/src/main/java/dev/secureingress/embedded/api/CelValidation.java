@@ -49,6 +49,22 @@ final class CelValidation {
         return List.copyOf(validation.violations);
     }
 
+    /** True when {@code schema} or a schema under it has CEL rules. */
+    static boolean hasRules(JSONSchemaProps schema) {
+        if (schema == null) {
+            return false;
+        }
+        if (schema.getXKubernetesValidations() != null && !schema.getXKubernetesValidations().isEmpty()) {
+            return true;
+        }
+        if (schema.getProperties() != null
+                && schema.getProperties().values().stream().anyMatch(CelValidation::hasRules)) {
+            return true;
+        }
+        return (schema.getItems() != null && hasRules(schema.getItems().getSchema()))
+                || (schema.getAdditionalProperties() != null && hasRules(schema.getAdditionalProperties().getSchema()));
+    }
+
     private void visit(JSONSchemaProps schema, Object value, Object old, String path, boolean root) {
         if (schema == null || value == null) {
             return;

@@ -167,11 +167,14 @@ final class FieldValidation {
     /**
      * The schema's violations and those of its CEL rules; as on the API server, the rules are not evaluated when the
      * object has a wrong type, a missing required field, an unsupported value or too long or too many values, which
-     * is said instead.
+     * is said instead (where the schema has rules).
      */
     private static List<ObjectValidation.Violation> withRuleViolations(ObjectSchemas.ObjectSchema schema,
             List<ObjectValidation.Violation> violations, Map<String, Object> object, Map<String, Object> old) {
         if (violations.stream().anyMatch(violation -> BLOCKING.contains(violation.reason()))) {
+            if (!CelValidation.hasRules(schema.schema())) {
+                return violations;
+            }
             List<ObjectValidation.Violation> all = new ArrayList<>(violations);
             all.add(new ObjectValidation.Violation("FieldValueInvalid", "<nil>", "Invalid value: \"null\": some "
                     + "validation rules were not checked because the object was invalid; correct the existing errors "
