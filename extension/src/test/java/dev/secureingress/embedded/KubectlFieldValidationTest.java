@@ -68,8 +68,10 @@ class KubectlFieldValidationTest {
                 "apply", "-f", "-");
 
         assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
-        assertThat(refused.err()).contains("The Gateway \"texted\" is invalid: spec.listeners[0].port: Invalid value: "
-                + "\"string\": spec.listeners[0].port in body must be of type integer: \"string\"");
+        assertThat(refused.err()).contains("The Gateway \"texted\" is invalid: \n* spec.listeners[0].port: Invalid value: "
+                + "\"string\": spec.listeners[0].port in body must be of type integer: \"string\"\n* <nil>: Invalid value: "
+                + "\"null\": some validation rules were not checked because the object was invalid; correct the "
+                + "existing errors to complete validation");
     }
 
     @Test

@@ -69,8 +69,10 @@ class KubectlGatewayApiSchemaTest {
                 + "    matches:\n    - path: {type: Prefix, value: /status}\n", "apply", "-f", "-");
 
         assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
-        assertThat(refused.err()).contains("The HTTPRoute \"prefix\" is invalid: spec.rules[0].matches[0].path.type: "
-                + "Unsupported value: \"Prefix\": supported values: \"Exact\", \"PathPrefix\", \"RegularExpression\"");
+        assertThat(refused.err()).contains("The HTTPRoute \"prefix\" is invalid: \n* spec.rules[0].matches[0].path.type: "
+                + "Unsupported value: \"Prefix\": supported values: \"Exact\", \"PathPrefix\", \"RegularExpression\"\n"
+                + "* <nil>: Invalid value: \"null\": some validation rules were not checked because the object was "
+                + "invalid; correct the existing errors to complete validation");
     }
 
     @Test

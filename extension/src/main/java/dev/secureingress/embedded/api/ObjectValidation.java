@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The checks a real API server makes before it stores a new object, with its error answers: the body's
  * apiVersion and kind must match the request path (400), a name is required and must be a valid DNS name
- * (422), the namespace in the body must match the path (400), and TLS secrets need a certificate and key (422).
+ * (422), the namespace in the body must match the path (400), TLS secrets need a certificate and key (422), and
+ * the CEL rules of a CustomResourceDefinition must compile ({@link CrdRuleCompilation}, 422).
  */
 final class ObjectValidation {
 
@@ -71,6 +72,9 @@ final class ObjectValidation {
                     violations.add(new Violation("FieldValueRequired", "data[" + key + "]", "Required value"));
                 }
             }
+        }
+        if (CrdRuleCompilation.concerns(target)) {
+            violations.addAll(CrdRuleCompilation.violations(object));
         }
         if (violations.isEmpty()) {
             return Optional.empty();

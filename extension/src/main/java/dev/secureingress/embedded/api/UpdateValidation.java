@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The checks a real API server makes before it stores an update (a PUT or any kind of patch), with its error
  * answers: a Service's cluster IP may not change once set ({@link ClusterIps#changeOnUpdate}), answered 422 Invalid
- * as {@code Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not change once set}.
+ * as {@code Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not change once set},
+ * and the CEL rules of a CustomResourceDefinition must compile ({@link CrdRuleCompilation}).
  */
 final class UpdateValidation {
 
@@ -24,6 +25,12 @@ final class UpdateValidation {
 
     /** An error answer for updating {@code current} (the stored version) to {@code object}, or empty when it may be stored. */
     static Optional<MockResponse> validate(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
+        if (current != null && CrdRuleCompilation.concerns(target) && target.name() != null) {
+            List<ObjectValidation.Violation> violations = CrdRuleCompilation.violations(object);
+            return violations.isEmpty() ? Optional.empty() : Optional.of(ObjectValidation.invalid(
+                    "CustomResourceDefinition.apiextensions.k8s.io", "CustomResourceDefinition", "apiextensions.k8s.io",
+                    target.name(), violations));
+        }
         if (current == null || !concerns(target)) {
             return Optional.empty();
         }

@@ -74,8 +74,10 @@ class FieldValidationTest {
 
         assertThat(refused.code()).isEqualTo(422);
         assertThat(status(refused)).containsEntry("reason", "Invalid").containsEntry("message",
-                "Gateway.gateway.networking.k8s.io \"typed\" is invalid: spec.listeners[0].port: Invalid value: "
-                        + "\"string\": spec.listeners[0].port in body must be of type integer: \"string\"");
+                "Gateway.gateway.networking.k8s.io \"typed\" is invalid: [spec.listeners[0].port: Invalid value: "
+                        + "\"string\": spec.listeners[0].port in body must be of type integer: \"string\", <nil>: Invalid "
+                        + "value: \"null\": some validation rules were not checked because the object was invalid; "
+                        + "correct the existing errors to complete validation]");
         assertThat(get(GATEWAYS + "/typed").code()).isEqualTo(404);
     }
 
