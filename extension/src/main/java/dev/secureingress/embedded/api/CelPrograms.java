@@ -2,20 +2,31 @@ package dev.secureingress.embedded.api;
 
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelProtoAbstractSyntaxTree;
+import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.expr.CheckedExpr;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -26,8 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code replace}, ...).
  *
  * <p>An expression is compiled once per JVM, the first time a write needs it, and kept by its text: a rule means the
- * same wherever it appears, since {@code self} is typed dynamically. The compiler and runtime themselves are built at
- * the first compile (loading cel-java takes a fresh JVM a few hundred milliseconds), never when a server starts.
+ * same wherever it appears, since {@code self} is typed dynamically. The runtime is built at the first compile
+ * (loading cel-java takes a fresh JVM a few hundred milliseconds), never when a server starts; the compiler only when
+ * an expression the build did not compile comes: the build compiles the Gateway API CRDs' rules ({@link #compileAll})
+ * and stores their checked syntax trees as {@value #PRECOMPILED}, which saves a fresh JVM's first Gateway or route
+ * write loading and running the compiler.
  */
 final class CelPrograms {
 
@@ -52,58 +66,115 @@ final class CelPrograms {
 
     /** {@code rule} compiled; it must evaluate to a boolean. */
     static Compiled rule(String rule) {
-        return RULES.computeIfAbsent(rule, text -> Environment.compile(text, SimpleType.BOOL));
+        return RULES.computeIfAbsent(rule, text -> compile(text, SimpleType.BOOL));
     }
 
     /** {@code messageExpression} compiled; it must evaluate to a string. */
     static Compiled messageExpression(String messageExpression) {
         return MESSAGE_EXPRESSIONS.computeIfAbsent(messageExpression,
-                text -> Environment.compile(text, SimpleType.STRING));
+                text -> compile(text, SimpleType.STRING));
     }
 
-    /** The compiler and runtime, built when the first expression is compiled. */
-    private static final class Environment {
+    /**
+     * The checked syntax trees of the rules the build compiled ({@link #compileAll}, stored beside this class as
+     * {@value #PRECOMPILED}): the Gateway API CRDs' rules, which a JVM then evaluates without loading the compiler.
+     */
+    static final String PRECOMPILED = "gateway-api-cel-rules.json";
 
-        private static final CelOptions OPTIONS = CelOptions.current()
+    /**
+     * The checked syntax trees of {@code rules}, as the build stores them: rule text to its serialized
+     * {@code CheckedExpr}, Base64.
+     *
+     * @throws IllegalArgumentException when a rule does not compile
+     */
+    static Map<String, String> compileAll(Collection<String> rules) {
+        Map<String, String> compiled = new TreeMap<>();
+        for (String rule : rules) {
+            CelValidationResult result = Compiler.COMPILER.compile(rule);
+            if (result.hasError()) {
+                throw new IllegalArgumentException("rule " + rule + " does not compile: " + result.getErrorString());
+            }
+            try {
+                compiled.put(rule, Base64.getEncoder().encodeToString(
+                        CelProtoAbstractSyntaxTree.fromCelAst(result.getAst()).toCheckedExpr().toByteArray()));
+            } catch (CelValidationException unexpected) {
+                throw new IllegalArgumentException("rule " + rule + " does not compile: " + unexpected.getMessage());
+            }
+        }
+        return compiled;
+    }
+
+    private static Compiled compile(String text, CelType resultType) {
+        String precompiled = resultType.equals(SimpleType.BOOL) ? Precompiled.RULES.get(text) : null;
+        try {
+            CelAbstractSyntaxTree ast;
+            if (precompiled != null) {
+                ast = CelProtoAbstractSyntaxTree.fromCheckedExpr(
+                        CheckedExpr.parseFrom(Base64.getDecoder().decode(precompiled))).getAst();
+            } else {
+                CelValidationResult result = Compiler.COMPILER.compile(text);
+                if (result.hasError()) {
+                    return new Compiled(null, result.getErrorString(), false);
+                }
+                ast = result.getAst();
+            }
+            CelType type = ast.getResultType();
+            if (!type.equals(resultType) && !type.equals(SimpleType.DYN)) {
+                return new Compiled(null, resultType.equals(SimpleType.BOOL)
+                        ? "cel expression must evaluate to a bool" : "must evaluate to string", false);
+            }
+            return new Compiled(Runtime.RUNTIME.createProgram(ast), null, readsOldSelf(ast));
+        } catch (Exception invalid) {
+            return new Compiled(null, String.valueOf(invalid.getMessage()), false);
+        }
+    }
+
+    private static boolean readsOldSelf(CelAbstractSyntaxTree ast) {
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes()
+                .map(CelNavigableExpr::expr)
+                .anyMatch(expr -> expr.exprKind().getKind() == CelExpr.ExprKind.Kind.IDENT
+                        && expr.ident().name().equals(CelValues.OLD_SELF));
+    }
+
+    private static CelOptions options() {
+        return CelOptions.current()
                 .enableRegexPartialMatch(true) // matches() finds, as RE2 in cel-go does
                 .enableHeterogeneousNumericComparisons(true)
                 .build();
-        private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-                .setOptions(OPTIONS)
+    }
+
+    /** The runtime, built when the first expression is compiled. */
+    private static final class Runtime {
+        static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(options())
+                .addLibraries(CelExtensions.strings())
+                .build();
+    }
+
+    /** The compiler, built when the first expression the build did not compile is compiled. */
+    private static final class Compiler {
+        static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(options())
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(CelValues.SELF, SimpleType.DYN)
                 .addVar(CelValues.OLD_SELF, SimpleType.DYN)
                 .addLibraries(CelExtensions.strings())
                 .build();
-        private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-                .setOptions(OPTIONS)
-                .addLibraries(CelExtensions.strings())
-                .build();
+    }
 
-        static Compiled compile(String text, CelType resultType) {
-            CelValidationResult result = COMPILER.compile(text);
-            if (result.hasError()) {
-                return new Compiled(null, result.getErrorString(), false);
-            }
-            try {
-                CelAbstractSyntaxTree ast = result.getAst();
-                CelType type = ast.getResultType();
-                if (!type.equals(resultType) && !type.equals(SimpleType.DYN)) {
-                    return new Compiled(null, resultType.equals(SimpleType.BOOL)
-                            ? "cel expression must evaluate to a bool"
-                            : "must evaluate to string", false);
-                }
-                return new Compiled(RUNTIME.createProgram(ast), null, readsOldSelf(ast));
-            } catch (Exception invalid) {
-                return new Compiled(null, String.valueOf(invalid.getMessage()), false);
-            }
-        }
+    /** The rules the build compiled, read when the first expression is compiled. */
+    private static final class Precompiled {
+        static final Map<String, String> RULES = read();
 
-        private static boolean readsOldSelf(CelAbstractSyntaxTree ast) {
-            return CelNavigableAst.fromAst(ast).getRoot().allNodes()
-                    .map(CelNavigableExpr::expr)
-                    .anyMatch(expr -> expr.exprKind().getKind() == dev.cel.common.ast.CelExpr.ExprKind.Kind.IDENT
-                            && expr.ident().name().equals(CelValues.OLD_SELF));
+        @SuppressWarnings("unchecked")
+        private static Map<String, String> read() {
+            try (InputStream stored = CelPrograms.class.getResourceAsStream(PRECOMPILED)) {
+                return stored == null ? Map.of()
+                        : ApiJson.read(new String(stored.readAllBytes(), StandardCharsets.UTF_8), Map.class);
+            } catch (IOException unreadable) {
+                throw new UncheckedIOException("could not read " + PRECOMPILED + " beside " + CelPrograms.class,
+                        unreadable);
+            }
         }
     }
 }

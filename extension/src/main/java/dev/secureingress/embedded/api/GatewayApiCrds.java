@@ -94,8 +94,8 @@ public final class GatewayApiCrds {
     }
 
     /**
-     * Writes the generated CRDs as JSON to the file the only argument names; the build runs it to store
-     * {@value #GENERATED} with the compiled classes.
+     * Writes the generated CRDs as JSON to the file the only argument names, and beside it their CEL rules compiled
+     * ({@link CelPrograms#PRECOMPILED}); the build runs it to store {@value #GENERATED} with the compiled classes.
      */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) {
@@ -104,6 +104,8 @@ public final class GatewayApiCrds {
         Path file = Path.of(args[0]);
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, ApiJson.write(generate()));
+        Files.writeString(file.resolveSibling(CelPrograms.PRECOMPILED),
+                ApiJson.write(CelPrograms.compileAll(GatewayApiRules.ruleTexts())));
     }
 
     private static CustomResourceDefinition toCrd(Definition definition) {

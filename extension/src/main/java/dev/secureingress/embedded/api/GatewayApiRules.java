@@ -150,6 +150,12 @@ final class GatewayApiRules {
         return schema;
     }
 
+    /** The text of every rule here, for the build to compile ({@link CelPrograms#compileAll}). */
+    static List<String> ruleTexts() {
+        return RULES.values().stream().flatMap(List::stream).flatMap(rules -> rules.rules().stream())
+                .map(ValidationRule::getRule).distinct().toList();
+    }
+
     private static List<Rules> httpRouteRules() {
         String prefixMatchOnly = " ? ((size(self.matches) != 1 || !has(self.matches[0].path) || "
                 + "self.matches[0].path.type != 'PathPrefix') ? false : true) : true";

@@ -63,6 +63,8 @@ class GatewayApiCrdsTest {
 
         assertThat(ApiJson.read(Files.readString(file), CustomResourceDefinition[].class)).containsExactlyElementsOf(
                 GatewayApiCrds.generate());
+        assertThat(ApiJson.read(Files.readString(file.resolveSibling(CelPrograms.PRECOMPILED)), Map.class))
+                .isEqualTo(CelPrograms.compileAll(GatewayApiRules.ruleTexts()));
         assertThatThrownBy(() -> GatewayApiCrds.main(new String[0]))
                 .hasMessage("usage: GatewayApiCrds <file to write the generated CRDs to>");
     }

@@ -5,11 +5,15 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GatewayApiRulesTest {
 
@@ -41,6 +45,29 @@ class GatewayApiRulesTest {
         assertThat(rules).hasSizeGreaterThan(60);
         assertThat(rules).allSatisfy(rule -> assertThat(CelPrograms.rule(rule.getRule()).errors())
                 .as(rule.getRule()).isNull());
+    }
+
+    @Test
+    void theBuildStoresEveryRuleOfTheCrdsCompiled() throws IOException {
+        List<ValidationRule> rules = new ArrayList<>();
+        for (CustomResourceDefinition crd : GatewayApiCrds.standardChannel()) {
+            collect(crd.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema(), rules);
+        }
+        Map<String, Object> stored;
+        try (InputStream in = CelPrograms.class.getResourceAsStream(CelPrograms.PRECOMPILED)) {
+            assertThat(in).as("the build's " + CelPrograms.PRECOMPILED + " (exec-maven-plugin, process-classes)")
+                    .isNotNull();
+            stored = ApiJson.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+
+        assertThat(stored).isEqualTo(CelPrograms.compileAll(GatewayApiRules.ruleTexts()));
+        assertThat(stored.keySet()).containsAll(rules.stream().map(ValidationRule::getRule).toList());
+    }
+
+    @Test
+    void aRuleThatDoesNotCompileIsNotStored() {
+        assertThatThrownBy(() -> CelPrograms.compileAll(List.of("self.x >")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("rule self.x > does not compile: ");
     }
 
     @Test
