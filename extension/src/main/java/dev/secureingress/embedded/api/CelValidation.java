@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  * API server does: each rule of a schema node is evaluated with {@code self} bound to the value at that node (rules
  * of fields the object does not have are not evaluated); a rule that reads {@code oldSelf} is a transition rule,
  * evaluated only on an update where the old object has a value at that path (list items are matched up only in
- * {@code x-kubernetes-list-type: map} lists, by their keys). On an update, rules other than transition rules are not
- * evaluated for values the update leaves unchanged, as the API server ratchets them.
+ * {@code x-kubernetes-list-type: map} lists, by their keys). On an update, no rule is evaluated for a value the update
+ * leaves unchanged (nor under it): the API server ratchets the rules that do not read {@code oldSelf}, and the
+ * transition rules CRDs use ({@code self == oldSelf}) hold for an unchanged value. So a write of an object's status
+ * evaluates no rule of its spec, and compiles none.
  *
  * <p>A failed rule is reported with its {@code messageExpression}'s value, else its {@code message}, else
  * {@code failed rule: <rule>}, at the node's path extended by its {@code fieldPath}, with its {@code reason}:
@@ -69,11 +71,13 @@ final class CelValidation {
         if (schema == null || value == null) {
             return;
         }
-        boolean unchanged = old != ABSENT && Objects.equals(value, old);
+        if (old != ABSENT && Objects.equals(value, old)) {
+            return; // as the API server ratchets: what an update leaves as it was keeps passing
+        }
         List<ValidationRule> rules = schema.getXKubernetesValidations();
         if (rules != null) {
             for (ValidationRule rule : rules) {
-                evaluate(schema, rule, value, old, path, unchanged);
+                evaluate(schema, rule, value, old, path);
             }
         }
         if (value instanceof Map<?, ?> map) {
@@ -117,8 +121,7 @@ final class CelValidation {
         }
     }
 
-    private void evaluate(JSONSchemaProps schema, ValidationRule rule, Object value, Object old, String path,
-                          boolean unchanged) {
+    private void evaluate(JSONSchemaProps schema, ValidationRule rule, Object value, Object old, String path) {
         String type = SchemaValidator.goQuoted(schema.getType() == null ? "" : schema.getType());
         String field = path.isEmpty() ? "<nil>" : path;
         CelPrograms.Compiled compiled = CelPrograms.rule(rule.getRule());
@@ -127,8 +130,8 @@ final class CelValidation {
                     "Invalid value: " + type + ": rule compile error: " + compiled.errors()));
             return;
         }
-        if (compiled.transition() ? old == ABSENT : unchanged) {
-            return; // a transition rule needs the old value; an unchanged value keeps passing (ratcheting)
+        if (compiled.transition() && old == ABSENT) {
+            return; // a transition rule needs the old value
         }
         Map<String, Object> variables = new HashMap<>(4);
         variables.put(CelValues.SELF, CelValues.of(schema, value));

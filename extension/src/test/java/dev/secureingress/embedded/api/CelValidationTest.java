@@ -139,6 +139,31 @@ class CelValidationTest {
     }
 
     @Test
+    void aValueAnUpdateLeavesUnchangedIsNeitherEvaluatedNorCompiled() {
+        JSONSchemaProps schema = ApiJson.read("""
+                type: object
+                properties:
+                  spec:
+                    type: object
+                    x-kubernetes-validations:
+                    - rule: "self.size >"
+                    properties:
+                      size: {type: integer}
+                  status:
+                    type: object
+                    properties:
+                      ready: {type: boolean}
+                """, JSONSchemaProps.class);
+        Map<String, Object> stored = object("spec: {size: 1}\nstatus: {ready: false}");
+        Map<String, Object> statusWritten = object("spec: {size: 1}\nstatus: {ready: true}");
+        Map<String, Object> specWritten = object("spec: {size: 2}\nstatus: {ready: false}");
+
+        assertThat(CelValidation.check(schema, statusWritten, stored)).isEmpty();
+        assertThat(CelValidation.check(schema, specWritten, stored)).extracting(ObjectValidation.Violation::field)
+                .containsExactly("spec");
+    }
+
+    @Test
     void reservedWordsAreEscapedAndAMissingFieldIsAnEvaluationError() {
         JSONSchemaProps schema = ApiJson.read("""
                 type: object
