@@ -1,6 +1,7 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -17,7 +18,7 @@ import java.util.Map;
 
 /**
  * The validation constraints and defaults the Gateway API v1.4 standard-channel CRDs put on the fields users write
- * (Gateway, GatewayClass, HTTPRoute, ReferenceGrant and the shared types: ParentReference, BackendRef, Hostname,
+ * (Gateway, GatewayClass, HTTPRoute, ReferenceGrant, BackendTLSPolicy's references and validation, and the shared types: ParentReference, BackendRef, Hostname,
  * SectionName, PortNumber, ..., also where GRPCRoute and TLSRoute use them), as a table by JSON path applied on top of the structural schemas derived from
  * fabric8's models ({@link ModelSchemas}): {@code required}, {@code enum}, {@code pattern}, {@code minimum} and
  * {@code maximum}, {@code minLength} and {@code maxLength}, {@code minItems} and {@code maxItems}, {@code default}.
@@ -181,6 +182,14 @@ final class GatewayApiConstraints {
                     at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
                     at("spec.hostnames", items(HOSTNAME)),
                     at("spec.rules[].backendRefs", items(BACKEND_REF))),
+            BackendTLSPolicy.class, List.of(
+                    at("spec", required("targetRefs", "validation")),
+                    at("spec.targetRefs", minItems(1).and(maxItems(16))
+                            .and(items(LOCAL_OBJECT_REFERENCE.and(field("sectionName", SECTION_NAME))))),
+                    at("spec.validation", required("hostname")),
+                    at("spec.validation.caCertificateRefs", maxItems(8).and(items(LOCAL_OBJECT_REFERENCE))),
+                    at("spec.validation.wellKnownCACertificates", enumOf("System")),
+                    at("spec.validation.hostname", PRECISE_HOSTNAME)),
             ReferenceGrant.class, List.of(
                     at("spec", required("from", "to")),
                     at("spec.from", minItems(1).and(maxItems(16)).and(items(required("group", "kind", "namespace")

@@ -2,6 +2,7 @@ package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendTLSPolicy;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayClass;
@@ -18,9 +19,10 @@ import java.util.Map;
  * RequestRedirect and URLRewrite, a GatewayClass's {@code controllerName} may not change, ... The API server
  * evaluates them with {@link CelValidation}.
  *
- * <p>Covered: Gateway, GatewayClass, HTTPRoute and the GRPCRoute's references and method matches. Left out: the
- * rules on status fields, GRPCRoute's filter rules, BackendTLSPolicy's and TLSRoute's rules (ReferenceGrant has
- * none).
+ * <p>Covered: Gateway, GatewayClass, HTTPRoute, BackendTLSPolicy, and GRPCRoute's references, method matches and
+ * filters (ReferenceGrant has none). Left out: the rules on status fields, the rules on a whole GRPCRoute's rules
+ * (unique names, at most 128 matches), HTTPRoute's rules on filters of backendRefs that rewrite a prefix match, and
+ * TLSRoute's rules (not in v1.4's standard channel).
  */
 final class GatewayApiRules {
 
@@ -32,6 +34,9 @@ final class GatewayApiRules {
     private static final String SAME_PARENT = "p1.group == p2.group && p1.kind == p2.kind && p1.name == p2.name && "
             + "(((!has(p1.__namespace__) || p1.__namespace__ == '') && (!has(p2.__namespace__) || p2.__namespace__ == ''))"
             + " || (has(p1.__namespace__) && has(p2.__namespace__) && p1.__namespace__ == p2.__namespace__ ))";
+
+    /** The same target: group, kind and name are equal. */
+    private static final String SAME_TARGET = "p1.group == p2.group && p1.kind == p2.kind && p1.name == p2.name";
 
     private static final List<ValidationRule> PARENT_REFS = List.of(
             rule("sectionName must be specified when parentRefs includes 2 or more references to the same parent",
@@ -115,22 +120,53 @@ final class GatewayApiRules {
                     at("spec.tls.frontend.perPort", rule("Port for TLS configuration must be unique within the "
                             + "Gateway", "self.all(t1, self.exists_one(t2, t1.port == t2.port))"))),
             HTTPRoute.class, httpRouteRules(),
-            GRPCRoute.class, List.of(
-                    at("spec.parentRefs", PARENT_REFS),
-                    at("spec.rules[].backendRefs[]", SERVICE_PORT),
-                    at("spec.rules[].matches[].method",
-                            rule("One or both of 'service' or 'method' must be specified",
-                                    "has(self.type) ? has(self.service) || has(self.method) : true"),
-                            rule("service must only contain valid characters (matching "
-                                            + "^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$)",
-                                    "(!has(self.type) || self.type == 'Exact') && has(self.service) ? "
-                                            + "self.service.matches(r\"\"\"^(?i)\\.?[a-z_][a-z_0-9]*"
-                                            + "(\\.[a-z_][a-z_0-9]*)*$\"\"\"): true"),
-                            rule("method must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)",
-                                    "(!has(self.type) || self.type == 'Exact') && has(self.method) ? "
-                                            + "self.method.matches(r\"\"\"^[A-Za-z_][A-Za-z_0-9]*$\"\"\"): true"))));
+            GRPCRoute.class, grpcRouteRules(),
+            BackendTLSPolicy.class, List.of(
+                    at("spec.targetRefs",
+                            rule("sectionName must be specified when targetRefs includes 2 or more references to the "
+                                    + "same target", "self.all(p1, self.all(p2, " + SAME_TARGET + " ? ((!has("
+                                    + "p1.sectionName) || p1.sectionName == '') == (!has(p2.sectionName) || "
+                                    + "p2.sectionName == '')) : true))"),
+                            rule("sectionName must be unique when targetRefs includes 2 or more references to the "
+                                    + "same target", "self.all(p1, self.exists_one(p2, " + SAME_TARGET + " && (((!has("
+                                    + "p1.sectionName) || p1.sectionName == '') && (!has(p2.sectionName) || "
+                                    + "p2.sectionName == '')) || (has(p1.sectionName) && has(p2.sectionName) && "
+                                    + "p1.sectionName == p2.sectionName))))")),
+                    at("spec.validation",
+                            rule("must not contain both CACertificateRefs and WellKnownCACertificates",
+                                    "!(has(self.caCertificateRefs) && size(self.caCertificateRefs) > 0 && "
+                                            + "has(self.wellKnownCACertificates) && self.wellKnownCACertificates != \"\")"),
+                            rule("must specify either CACertificateRefs or WellKnownCACertificates",
+                                    "(has(self.caCertificateRefs) && size(self.caCertificateRefs) > 0 || "
+                                            + "has(self.wellKnownCACertificates) && self.wellKnownCACertificates != \"\")"))));
 
     private GatewayApiRules() {
+    }
+
+    private static List<Rules> grpcRouteRules() {
+        List<Rules> rules = new ArrayList<>(List.of(
+                at("spec.parentRefs", PARENT_REFS),
+                at("spec.rules[].backendRefs[]", SERVICE_PORT),
+                at("spec.rules[].matches[].method",
+                        rule("One or both of 'service' or 'method' must be specified",
+                                "has(self.type) ? has(self.service) || has(self.method) : true"),
+                        rule("service must only contain valid characters (matching "
+                                        + "^(?i)\\.?[a-z_][a-z_0-9]*(\\.[a-z_][a-z_0-9]*)*$)",
+                                "(!has(self.type) || self.type == 'Exact') && has(self.service) ? "
+                                        + "self.service.matches(r\"\"\"^(?i)\\.?[a-z_][a-z_0-9]*"
+                                        + "(\\.[a-z_][a-z_0-9]*)*$\"\"\"): true"),
+                        rule("method must only contain valid characters (matching ^[A-Za-z_][A-Za-z_0-9]*$)",
+                                "(!has(self.type) || self.type == 'Exact') && has(self.method) ? "
+                                        + "self.method.matches(r\"\"\"^[A-Za-z_][A-Za-z_0-9]*$\"\"\"): true"))));
+        for (String filters : List.of("spec.rules[].filters", "spec.rules[].backendRefs[].filters")) {
+            rules.add(at(filters, notRepeated("RequestHeaderModifier"), notRepeated("ResponseHeaderModifier")));
+            rules.add(at(filters + "[]", filterRules("requestHeaderModifier", "RequestHeaderModifier",
+                    "responseHeaderModifier", "ResponseHeaderModifier", "requestMirror", "RequestMirror",
+                    "extensionRef", "ExtensionRef")));
+            rules.add(at(filters + "[].requestMirror.fraction", FRACTION));
+            rules.add(at(filters + "[].requestMirror.backendRef", SERVICE_PORT));
+        }
+        return rules;
     }
 
     /**
@@ -187,7 +223,9 @@ final class GatewayApiRules {
                 at("spec.rules[].backendRefs[]", SERVICE_PORT)));
         for (String filters : List.of("spec.rules[].filters", "spec.rules[].backendRefs[].filters")) {
             rules.add(at(filters, FILTER_LIST));
-            rules.add(at(filters + "[]", filterRules()));
+            rules.add(at(filters + "[]", filterRules("requestHeaderModifier", "RequestHeaderModifier",
+                    "responseHeaderModifier", "ResponseHeaderModifier", "requestMirror", "RequestMirror",
+                    "requestRedirect", "RequestRedirect", "urlRewrite", "URLRewrite", "extensionRef", "ExtensionRef")));
             rules.add(at(filters + "[].requestMirror", MIRROR));
             rules.add(at(filters + "[].requestMirror.fraction", FRACTION));
             rules.add(at(filters + "[].requestMirror.backendRef", SERVICE_PORT));
@@ -206,15 +244,12 @@ final class GatewayApiRules {
         return String.join(" + ", terms) + " <= 128";
     }
 
-    /** Each filter field is set exactly for its own filter type. */
-    private static List<ValidationRule> filterRules() {
+    /** Each filter field, given with its filter type, is set exactly for that filter type. */
+    private static List<ValidationRule> filterRules(String... fieldsAndTypes) {
         List<ValidationRule> rules = new ArrayList<>();
-        List<String> fields = List.of("requestHeaderModifier", "RequestHeaderModifier", "responseHeaderModifier",
-                "ResponseHeaderModifier", "requestMirror", "RequestMirror", "requestRedirect", "RequestRedirect",
-                "urlRewrite", "URLRewrite", "extensionRef", "ExtensionRef");
-        for (int i = 0; i < fields.size(); i += 2) {
-            String field = fields.get(i);
-            String type = fields.get(i + 1);
+        for (int i = 0; i < fieldsAndTypes.length; i += 2) {
+            String field = fieldsAndTypes[i];
+            String type = fieldsAndTypes[i + 1];
             rules.add(rule("filter." + field + " must be nil if the filter.type is not " + type,
                     "!(has(self." + field + ") && self.type != '" + type + "')"));
             rules.add(rule("filter." + field + " must be specified for " + type + " filter.type",

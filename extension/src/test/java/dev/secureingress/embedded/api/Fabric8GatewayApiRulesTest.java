@@ -133,6 +133,47 @@ class Fabric8GatewayApiRulesTest {
     }
 
     @Test
+    void aBackendTlsPolicyNamesExactlyOneSourceOfTrust() {
+        String policy = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: BackendTLSPolicy
+                metadata: {name: %s, namespace: default}
+                spec:
+                  targetRefs: [{group: "", kind: Service, name: httpbin}]
+                  validation:
+                    hostname: httpbin.example.com
+                    %s
+                """;
+        GenericKubernetesResource both = ApiJson.read(policy.formatted("both", "wellKnownCACertificates: System\n"
+                + "    caCertificateRefs: [{group: \"\", kind: ConfigMap, name: ca}]"), GenericKubernetesResource.class);
+        GenericKubernetesResource system = ApiJson.read(policy.formatted("system", "wellKnownCACertificates: System"),
+                GenericKubernetesResource.class);
+
+        assertRefused(() -> api.client().resource(both).create(), "BackendTLSPolicy.gateway.networking.k8s.io \"both\""
+                + " is invalid: spec.validation: Invalid value: \"object\": must not contain both CACertificateRefs and "
+                + "WellKnownCACertificates");
+        assertThat(api.client().resource(system).create().getMetadata().getName()).isEqualTo("system");
+    }
+
+    @Test
+    void aGrpcRouteFilterCarriesTheSettingsOfItsOwnType() {
+        GenericKubernetesResource route = ApiJson.read("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: mismatched, namespace: default}
+                spec:
+                  parentRefs: [{name: mygateway}]
+                  rules:
+                  - filters:
+                    - type: RequestHeaderModifier
+                      responseHeaderModifier: {remove: [x-debug]}
+                """, GenericKubernetesResource.class);
+
+        assertRefused(() -> api.client().resource(route).create(), "spec.rules[0].filters[0]: Invalid value: "
+                + "\"object\": filter.requestHeaderModifier must be specified for RequestHeaderModifier filter.type");
+    }
+
+    @Test
     void aCrdAUserAppliesBringsItsOwnRules() {
         CustomResourceDefinition crd = ApiJson.read("""
                 apiVersion: apiextensions.k8s.io/v1
