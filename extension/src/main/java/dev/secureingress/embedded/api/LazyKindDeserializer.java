@@ -1,6 +1,5 @@
 package dev.secureingress.embedded.api;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.internal.KubernetesDeserializer;
@@ -18,7 +17,6 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.TreeTraversingParser;
 
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -36,8 +34,8 @@ final class LazyKindDeserializer extends ValueDeserializer<KubernetesResource> {
     private final KubernetesDeserializer fabric8 = new KubernetesDeserializer(false);
     private final ModelClasses classes;
     private final Supplier<KubernetesSerialization> serialization;
-    /** The class registered for each {@code apiVersion/kind} met so far; empty when it has none. */
-    private final Map<String, Optional<Class<? extends KubernetesResource>>> registered = new ConcurrentHashMap<>();
+    /** The {@code apiVersion/kind}s met so far, their model classes (if any) registered with {@link #fabric8}. */
+    private final Map<String, Boolean> learned = new ConcurrentHashMap<>();
 
     private LazyKindDeserializer(ModelClasses classes, Supplier<KubernetesSerialization> serialization) {
         this.classes = classes;
@@ -74,23 +72,22 @@ final class LazyKindDeserializer extends ValueDeserializer<KubernetesResource> {
     }
 
     private void learnKindOf(JsonNode object) {
-        JsonNode apiVersion = object.get("apiVersion");
-        JsonNode kind = object.get("kind");
-        if (apiVersion == null || kind == null || !apiVersion.isString() || !kind.isString()) {
+        JsonNode apiVersionNode = object.get("apiVersion");
+        JsonNode kindNode = object.get("kind");
+        if (apiVersionNode == null || kindNode == null || !apiVersionNode.isString() || !kindNode.isString()) {
             return; // fabric8 reads it as it reads any object without a kind
         }
-        String key = apiVersion.stringValue() + "/" + kind.stringValue();
-        Class<? extends KubernetesResource> ofSerialization = serialization.get()
-                .getRegisteredKubernetesResource(apiVersion.stringValue(), kind.stringValue());
-        Optional<Class<? extends KubernetesResource>> known = registered.get(key);
-        if (ofSerialization != null && (known == null || known.orElse(null) != ofSerialization)) {
-            fabric8.registerCustomKind(apiVersion.stringValue(), kind.stringValue(), ofSerialization);
-            registered.put(key, Optional.of(ofSerialization));
-        } else if (known == null) {
-            registered.computeIfAbsent(key, ignored -> {
-                Optional<Class<? extends HasMetadata>> model = classes.forKind(apiVersion.stringValue(), kind.stringValue());
-                model.ifPresent(type -> fabric8.registerCustomKind(apiVersion.stringValue(), kind.stringValue(), type));
-                return model.map(type -> type);
+        String apiVersion = apiVersionNode.stringValue();
+        String kind = kindNode.stringValue();
+        Class<? extends KubernetesResource> registeredOnSerialization =
+                serialization.get().getRegisteredKubernetesResource(apiVersion, kind);
+        if (registeredOnSerialization != null) {
+            fabric8.registerCustomKind(apiVersion, kind, registeredOnSerialization);
+        } else {
+            // computed once per kind; a thread that meets the kind meanwhile waits for the class to be registered
+            learned.computeIfAbsent(apiVersion + "/" + kind, key -> {
+                classes.forKind(apiVersion, kind).ifPresent(type -> fabric8.registerCustomKind(apiVersion, kind, type));
+                return Boolean.TRUE;
             });
         }
     }

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The fabric8 model class of each {@code apiVersion} and {@code kind}, loaded only when asked for. fabric8's own
@@ -31,10 +30,7 @@ final class ModelClasses {
 
     private static final String SERVICE_FILE = "META-INF/services/" + KubernetesResource.class.getName();
 
-    private static volatile ModelClasses onClassPath;
-
     private final Map<String, List<Candidate>> candidatesByKind;
-    private final Map<String, Optional<Class<? extends HasMetadata>>> resolved = new ConcurrentHashMap<>();
 
     private record Candidate(String className, ClassLoader loader) {
     }
@@ -43,22 +39,17 @@ final class ModelClasses {
         this.candidatesByKind = candidatesByKind;
     }
 
-    /** The classes listed on this library's class path and the current thread's context class path. */
+    /** The classes listed on this library's class path and the context class path of the thread that first asks. */
     static ModelClasses onClassPath() {
-        ModelClasses classes = onClassPath;
-        if (classes == null) {
-            synchronized (ModelClasses.class) {
-                if (onClassPath == null) {
-                    onClassPath = listedBy(loaders());
-                }
-                classes = onClassPath;
-            }
-        }
-        return classes;
+        return OnClassPath.CLASSES;
+    }
+
+    private static final class OnClassPath {
+        static final ModelClasses CLASSES = listedBy(loaders());
     }
 
     /** The classes the service files visible to these class loaders list. */
-    static ModelClasses listedBy(List<ClassLoader> loaders) {
+    private static ModelClasses listedBy(List<ClassLoader> loaders) {
         Map<String, List<Candidate>> byKind = new LinkedHashMap<>();
         Set<String> seen = new LinkedHashSet<>();
         for (ClassLoader loader : loaders) {
@@ -72,12 +63,11 @@ final class ModelClasses {
         return new ModelClasses(byKind);
     }
 
-    /** The model class for {@code apiVersion} (e.g. {@code apps/v1}, {@code v1}) and {@code kind}, if there is one. */
+    /**
+     * The model class for {@code apiVersion} (e.g. {@code apps/v1}, {@code v1}) and {@code kind}, if there is one;
+     * loads the candidate classes each time, so callers keep what they need.
+     */
     Optional<Class<? extends HasMetadata>> forKind(String apiVersion, String kind) {
-        return resolved.computeIfAbsent(apiVersion + "/" + kind, key -> find(apiVersion, kind));
-    }
-
-    private Optional<Class<? extends HasMetadata>> find(String apiVersion, String kind) {
         for (Candidate candidate : candidatesByKind.getOrDefault(kind, List.of())) {
             Optional<Class<? extends HasMetadata>> type = load(candidate);
             if (type.isPresent() && apiVersion.equals(HasMetadata.getApiVersion(type.get()))
