@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,6 +219,65 @@ class KubectlGatewayApiSchemaTest {
         } finally {
             watch.destroy();
         }
+    }
+
+    @Test
+    void getWatchEndsWhenTheCrdChangesAndItsObjectsGoWithTheCrd(@TempDir Path work) throws Exception {
+        String crd = """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: parcels.storage.example.com
+                spec:
+                  group: storage.example.com
+                  scope: Namespaced
+                  names: {plural: parcels, singular: parcel, kind: Parcel, listKind: ParcelList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              weight: {type: integer}
+                """;
+        succeeds(kubectl.runWithInput(crd, "apply", "-f", "-"));
+        succeeds(kubectl.runWithInput("""
+                apiVersion: storage.example.com/v1
+                kind: Parcel
+                metadata:
+                  name: small
+                spec:
+                  weight: 1
+                """, "apply", "-f", "-"), "parcel.storage.example.com/small created");
+        Path out = work.resolve("watch.out");
+        Process watch = kubectl.start(out, "get", "parcels", "-w", "-v=6");
+        try {
+            BoundedWait.<String>forState("kubectl's watch of parcels to be open")
+                    .atMost(Duration.ofSeconds(60)).pollEvery(Duration.ofMillis(100))
+                    .until(() -> Kubectl.printedSoFar(out), text -> text.contains("watch=true"));
+
+            succeeds(kubectl.runWithInput(crd + "              fragile: {type: boolean, default: false}\n",
+                    "apply", "-f", "-"), "customresourcedefinition.apiextensions.k8s.io/parcels.storage.example.com configured");
+
+            assertThat(watch.waitFor(60, TimeUnit.SECONDS)).as("kubectl get -w ended after the CRD changed: %s",
+                    Kubectl.printedSoFar(out)).isTrue();
+        } finally {
+            watch.destroy();
+        }
+        assertThat(succeeds(kubectl.run("get", "parcel", "small", "-o", "jsonpath={.spec.fragile}")).out())
+                .as("the default the CRD gained").isEqualTo("false");
+
+        succeeds(kubectl.run("delete", "crd", "parcels.storage.example.com"),
+                "customresourcedefinition.apiextensions.k8s.io \"parcels.storage.example.com\" deleted");
+        succeeds(kubectl.runWithInput(crd, "apply", "-f", "-"));
+        CommandRun.Result none = succeeds(kubectl.run("get", "parcels"));
+        assertThat(none.out() + none.err()).as("the parcels of the CRD applied again")
+                .contains("No resources found in default namespace.");
     }
 
     @Test

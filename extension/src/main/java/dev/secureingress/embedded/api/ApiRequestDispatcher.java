@@ -34,7 +34,8 @@ import java.util.function.UnaryOperator;
  * and for objects {@link ObjectCreation} (POST), {@link ObjectUpdates} (PUT and patches),
  * {@link ServerSideApplyRequests} (apply patches), {@link ObjectReads} (GET, watches) and {@link ObjectDeletion}
  * (DELETE) over fabric8's CRUD store ({@link WatchedStore}); after a write, {@link RootCaPublisher} does what a
- * cluster's root-CA publisher would. Protobuf bodies are read into JSON first; dry-run
+ * cluster's root-CA publisher would, and after a write to a CustomResourceDefinition {@link CustomResourceStorage}
+ * what it does to the storage of its resource. Protobuf bodies are read into JSON first; dry-run
  * requests are carried out on a copy ({@link DryRun}).
  */
 final class ApiRequestDispatcher extends Dispatcher {
@@ -42,7 +43,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
     private static final String PROTOBUF = "application/vnd.kubernetes.protobuf";
-    private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestDispatcher.class);
 
@@ -60,6 +61,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ObjectReads reads = new ObjectReads(store, discovery, schemas, clock);
     private final ObjectDeletion deletion = new ObjectDeletion(store, discovery);
     private final RootCaPublisher rootCaPublisher = new RootCaPublisher(store, creation, clock);
+    private final CustomResourceStorage customResourceStorage = new CustomResourceStorage(store);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     /** What {@link #registerCustomResource} registered, for {@link #copy()}. */
@@ -147,8 +149,10 @@ final class ApiRequestDispatcher extends Dispatcher {
             return PodLogs.answer(target, request, store);
         }
         boolean crdWrite = request.method() != HttpMethod.GET && path.startsWith(CRD_COLLECTION);
+        Map<String, Object> crdBefore = null;
         if (crdWrite) {
             forgetStoredCrds();
+            crdBefore = customResourceStorage.stored(target);
         }
         MockResponse response = switch (request.method()) {
             case POST -> creation.create(target, request);
@@ -162,6 +166,9 @@ final class ApiRequestDispatcher extends Dispatcher {
         };
         if (crdWrite) {
             forgetStoredCrds();
+            if (response.code() < HttpURLConnection.HTTP_MULT_CHOICE) {
+                customResourceStorage.afterWrite(crdBefore, customResourceStorage.stored(target));
+            }
         }
         if (response.code() < HttpURLConnection.HTTP_MULT_CHOICE) {
             rootCaPublisher.afterWrite(target, request.method());

@@ -5,7 +5,11 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.vertx.core.http.HttpServerResponse;
 
-/** A watch over a long-lived chunked HTTP response: one JSON watch event per line, as Go clients expect. */
+/**
+ * A watch over a long-lived chunked HTTP response: one JSON watch event per line, as Go clients expect. The server
+ * ends it by ending the response, which a Go client reads as the end of its watch; writes and that end take turns,
+ * so that nothing is written to an ended response.
+ */
 final class ChunkedWatch extends WatchTransport {
 
     private final HttpServerResponse response;
@@ -25,12 +29,14 @@ final class ChunkedWatch extends WatchTransport {
     }
 
     @Override
-    protected void write(String event) {
-        response.write(event + "\n");
+    protected synchronized void write(String event) {
+        if (!hasEnded()) {
+            response.write(event + "\n");
+        }
     }
 
     @Override
-    public boolean close(int code, String reason) {
+    public synchronized boolean close(int code, String reason) {
         if (hasEnded()) {
             return false;
         }

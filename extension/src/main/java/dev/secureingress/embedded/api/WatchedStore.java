@@ -12,8 +12,12 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * fabric8's CRUD object store, whose watches never end while a write hands its event to them, and whose created
@@ -30,6 +34,9 @@ import java.util.UUID;
  * <p>A watch from a resource version ({@code kubectl get -w} watches from the version of the list it printed)
  * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
  *
+ * <p>The server can end the open watches of a resource ({@link #endWatches}), as a real API server does when it
+ * replaces the resource's storage.
+ *
  * <p>A status write that records its manager in {@code metadata.managedFields} replaces the whole object, status
  * included ({@link #replaceWithStatus}): the store's own status writes keep the stored metadata. A create can store
  * the status its object was given ({@link #createWithStatus}), where the store would drop it.
@@ -42,6 +49,8 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     private final ThreadLocal<String[]> replacedUid = new ThreadLocal<>();
     /** Set while {@link #replaceWithStatus} or {@link #createWithStatus} writes: the status in the object is stored too. */
     private final ThreadLocal<Boolean> replacingWithStatus = new ThreadLocal<>();
+    /** The watches that are open, with the resource each watches. */
+    private final Set<EndingBetweenEvents> openWatches = ConcurrentHashMap.newKeySet();
 
     /**
      * Replaces the object at {@code objectPath} (not its {@code /status}) with {@code object} (JSON), its status
@@ -112,7 +121,25 @@ final class WatchedStore extends KubernetesCrudDispatcher {
         MockResponse response = super.handleWatch(path);
         WebSocketListener watch = response.getWebSocketListener();
         return watch == null ? response
-                : response.withWebSocketUpgrade(new EndingBetweenEvents(watch, watchedFrom(path)));
+                : response.withWebSocketUpgrade(new EndingBetweenEvents(watch, path, watchedFrom(path)));
+    }
+
+    /**
+     * Ends the open watches of the resources {@code watched} accepts, from the server's side: each client gets the
+     * events already handed to its watch, then sees the watch close (and may watch again). Returns how many were
+     * ended.
+     */
+    int endWatches(Predicate<ResourcePath> watched, String reason) {
+        int ended = 0;
+        for (EndingBetweenEvents watch : List.copyOf(openWatches)) {
+            if (watch.socket != null && ResourcePath.parse(watch.path).filter(watched).isPresent()) {
+                openWatches.remove(watch);
+                // the store's listener closes the socket after the events it has still to send
+                watch.onClosing(watch.socket, 1000, reason);
+                ended++;
+            }
+        }
+        return ended;
     }
 
     /** The resource version a watch begins after, 0 for none ({@code 0} and none mean: every stored object). */
@@ -131,20 +158,27 @@ final class WatchedStore extends KubernetesCrudDispatcher {
      */
     private final class EndingBetweenEvents extends ForwardingWatchListener {
 
+        private final String path;
         private final long watchedFrom;
+        /** The watch's socket once it opened: what {@link #endWatches} closes. */
+        private volatile WebSocket socket;
 
-        EndingBetweenEvents(WebSocketListener watch, long watchedFrom) {
+        EndingBetweenEvents(WebSocketListener watch, String path, long watchedFrom) {
             super(watch);
+            this.path = path;
             this.watchedFrom = watchedFrom;
         }
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
+            socket = webSocket;
+            openWatches.add(this);
             super.onOpen(watchedFrom == 0 ? webSocket : new SkippingSeenObjects(webSocket, watchedFrom), response);
         }
 
         @Override
         public void onClosed(WebSocket webSocket, int code, String reason) {
+            openWatches.remove(this);
             synchronized (events) {
                 super.onClosed(webSocket, code, reason);
             }
@@ -152,6 +186,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
 
         @Override
         public void onFailure(WebSocket webSocket, Throwable failure, Response response) {
+            openWatches.remove(this);
             synchronized (events) {
                 super.onFailure(webSocket, failure, response);
             }

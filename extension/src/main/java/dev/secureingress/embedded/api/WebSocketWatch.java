@@ -31,11 +31,13 @@ final class WebSocketWatch extends WatchTransport {
         socket.writeTextMessage(event);
     }
 
+    /** The server ends the watch: nothing is sent after the close frame; the listener hears of the end at once. */
     @Override
     public boolean close(int code, String reason) {
-        if (socket.isClosed()) {
+        if (hasEnded() || socket.isClosed()) {
             return false;
         }
+        ended(code, reason);
         socket.close((short) code, reason);
         return true;
     }
