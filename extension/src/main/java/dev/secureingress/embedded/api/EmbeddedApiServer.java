@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +57,11 @@ import java.util.concurrent.TimeoutException;
  * {@value #NODE_NAME} and the Service {@code default/kubernetes} (cluster IP {@code 10.96.0.1}, port 443) whose
  * Endpoints and EndpointSlice name this server's address and port, as on a real cluster.
  * Objects are stored, listed, watched and patched; nothing reconciles them (the embedded controllers do).
+ *
+ * <p>The HTTPS listener starts when something first asks where the server is ({@link #url()}, {@link #client()},
+ * {@link #clientConfig()}, {@link #kubeconfig()}): a JVM whose only client is in process never pays for it. Until then
+ * the server's port is held by a plain socket, so the address that the {@code kubernetes} Service names is the
+ * listener's from the start.
  *
  * <p>The server certificate is issued for {@code 127.0.0.1} and {@code localhost} by a CA made for the
  * embedded API servers of this JVM only; {@link #client()} and {@link #kubeconfig()} trust exactly that CA. Both
@@ -90,11 +98,16 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
-    /** The servers' event loops. */
-    private final Vertx vertx;
+    /** Holds the server's port until the HTTPS listener takes it over; null once it has. */
+    private ServerSocket reservedPort; // guarded by this
+    /** The HTTPS listener's port: the reserved one, unless another process took it in the instant it was handed over. */
+    private volatile int port;
+    /** The HTTPS listener's event loops and the listener, made on first use. */
+    private Vertx vertx; // guarded by this
+    private HttpServer server; // guarded by this
+    private boolean closed; // guarded by this
     /** The HTTPS client's event loops, made with it: its work runs beside the server's, not queued behind it. */
     private Vertx clientVertx; // guarded by this
-    private final HttpServer server;
     private final InProcessTransport inProcess;
     /** The dispatcher once it holds the seed objects: what every request waits for. */
     private final CompletableFuture<ApiRequestDispatcher> ready;
@@ -102,10 +115,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
     /** The clients {@link #inProcessClient()} made, closed with the server. */
     private final List<KubernetesClient> inProcessClients = new CopyOnWriteArrayList<>();
 
-    private EmbeddedApiServer(Vertx vertx, HttpServer server, InProcessTransport inProcess,
+    private EmbeddedApiServer(ServerSocket reservedPort, InProcessTransport inProcess,
                               CompletableFuture<ApiRequestDispatcher> ready) {
-        this.vertx = vertx;
-        this.server = server;
+        this.reservedPort = reservedPort;
+        this.port = reservedPort.getLocalPort();
         this.inProcess = inProcess;
         this.ready = ready;
     }
@@ -123,46 +136,30 @@ public final class EmbeddedApiServer implements AutoCloseable {
     }
 
     /**
-     * Starts a server on an ephemeral loopback port and returns once it listens, while its seed objects are still
-     * being stored: for a caller with other work to do meanwhile (clients, informers). Requests wait for the seed;
+     * Starts a server on an ephemeral loopback port and returns at once, while its seed objects are still being
+     * stored: for a caller with other work to do meanwhile (clients, informers). Requests wait for the seed;
      * {@link #awaitSeeded()} tells when it is stored, or why it could not be.
      */
     public static EmbeddedApiServer startSeeding() {
+        return startSeeding(reserveLoopbackPort());
+    }
+
+    /** Starts a server whose HTTPS listener will take over {@code reservedPort}, a bound loopback socket. */
+    static EmbeddedApiServer startSeeding(ServerSocket reservedPort) {
         long started = System.nanoTime();
         CompletableFuture<ApiRequestDispatcher> seeded = CompletableFuture.supplyAsync(EmbeddedApiServer::seededDispatcher,
                 task -> new Thread(task, "embedded-api-server-seed").start());
         // what requests wait for: the seed and the Service of this server's own address
         CompletableFuture<ApiRequestDispatcher> ready = new CompletableFuture<>();
-        Vertx vertx = Vertx.vertx();
-        HttpServerOptions tls = new HttpServerOptions()
-                .setHost(HOST)
-                .setPort(0)
-                .setSsl(true)
-                .setUseAlpn(true)
-                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
-                .setKeyCertOptions(KeyCertOptions.wrap(ServingIdentity.keyManager()))
-                .setSslEngineOptions(ServingIdentity.sslEngineOptions());
-        EmbeddedApiServer api;
-        try {
-            HttpServer server = await(vertx.createHttpServer(tls).requestHandler(new ApiHttpHandler(ready)).listen());
-            api = new EmbeddedApiServer(vertx, server, new InProcessTransport(ready), ready);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            vertx.close();
-            throw new IllegalStateException("interrupted while starting the embedded API server", e);
-        } catch (ExecutionException | TimeoutException e) {
-            vertx.close();
-            throw new IllegalStateException("the embedded API server could not start on " + HOST + " within "
-                    + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
-        }
-        int port = api.server.actualPort();
+        EmbeddedApiServer api = new EmbeddedApiServer(reservedPort, new InProcessTransport(ready), ready);
+        int port = api.port;
         seeded.thenApply(dispatcher -> {
             KubernetesService.seed(dispatcher, HOST, port);
             return dispatcher;
         }).whenComplete((dispatcher, failure) -> {
             if (failure == null) {
-                LOG.info("Embedded Kubernetes API server listening on {} (started in {} ms)", api.url(),
-                        (System.nanoTime() - started) / 1_000_000);
+                LOG.info("Embedded Kubernetes API server seeded in {} ms; it serves HTTPS on {}:{} from the first"
+                        + " request for its address", (System.nanoTime() - started) / 1_000_000, HOST, port);
                 ready.complete(dispatcher);
             } else {
                 ready.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
@@ -194,14 +191,97 @@ public final class EmbeddedApiServer implements AutoCloseable {
         }
     }
 
-    private static HttpServer await(io.vertx.core.Future<HttpServer> listening)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        return listening.toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    private static ServerSocket reserveLoopbackPort() {
+        try {
+            return new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the embedded API server could not bind a port on " + HOST, e);
+        }
     }
 
-    /** The base URL, e.g. {@code https://127.0.0.1:34567}. */
+    /** The base URL, e.g. {@code https://127.0.0.1:34567}; starts the HTTPS listener if it has not started yet. */
     public String url() {
-        return "https://" + HOST + ":" + server.actualPort();
+        return "https://" + HOST + ":" + listening().actualPort();
+    }
+
+    /** The HTTPS listener, started on the reserved port on first use (at most {@code START_TIMEOUT}). */
+    private synchronized HttpServer listening() {
+        if (closed) {
+            throw new IllegalStateException("the embedded API server on " + HOST + ":" + port + " is closed");
+        }
+        if (server == null) {
+            long started = System.nanoTime();
+            vertx = Vertx.vertx();
+            try {
+                server = listenOnReservedPort();
+            } catch (RuntimeException e) {
+                vertx.close();
+                vertx = null;
+                throw e;
+            }
+            LOG.info("Embedded Kubernetes API server listening on https://{}:{} (HTTPS started in {} ms)", HOST,
+                    server.actualPort(), (System.nanoTime() - started) / 1_000_000);
+        }
+        return server;
+    }
+
+    /**
+     * Hands the reserved port over to the listener. Should another process take the port in the instant between,
+     * the listener takes a new one and the {@code kubernetes} Service's endpoints are moved to it.
+     */
+    private HttpServer listenOnReservedPort() {
+        int reserved = port;
+        try {
+            reservedPort.close();
+        } catch (IOException e) {
+            LOG.debug("Releasing the reserved port {} failed", reserved, e);
+        }
+        reservedPort = null;
+        try {
+            return listen(reserved);
+        } catch (BindException taken) {
+            HttpServer moved = listenOnAnyPort();
+            port = moved.actualPort();
+            LOG.warn("Port {} was taken before the embedded API server listened on it; it listens on {} instead",
+                    reserved, port);
+            KubernetesService.moveTo(awaitSeeded().inProcessClient(), HOST, port);
+            return moved;
+        }
+    }
+
+    private HttpServer listenOnAnyPort() {
+        try {
+            return listen(0);
+        } catch (BindException e) {
+            throw new UncheckedIOException("the embedded API server could not bind a port on " + HOST, e);
+        }
+    }
+
+    private HttpServer listen(int onPort) throws BindException {
+        HttpServerOptions tls = new HttpServerOptions()
+                .setHost(HOST)
+                .setPort(onPort)
+                .setSsl(true)
+                .setUseAlpn(true)
+                .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1))
+                .setKeyCertOptions(KeyCertOptions.wrap(ServingIdentity.keyManager()))
+                .setSslEngineOptions(ServingIdentity.sslEngineOptions());
+        try {
+            return vertx.createHttpServer(tls).requestHandler(new ApiHttpHandler(ready)).listen()
+                    .toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the embedded API server's HTTPS listener", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BindException taken) {
+                throw taken;
+            }
+            throw new IllegalStateException("the embedded API server could not listen on " + HOST + ":" + onPort
+                    + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the embedded API server could not listen on " + HOST + ":" + onPort
+                    + " within " + START_TIMEOUT.toSeconds() + " s: " + e.getMessage(), e);
+        }
     }
 
     /** The PEM certificate of the CA that issued the server certificate: what clients must trust. */
@@ -235,6 +315,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** A fabric8 configuration for this server (verifies the server certificate, namespace {@code default}). */
     public Config clientConfig() {
+        listening();
         return clientSettings()
                 .withCaCertData(Base64.getEncoder().encodeToString(caCertificatePem().getBytes(StandardCharsets.US_ASCII)))
                 .build();
@@ -242,8 +323,9 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     /** What every client of this server is configured with; clients over HTTPS add the CA to trust. */
     private ConfigBuilder clientSettings() {
+        // in-process clients never connect: naming the port does not start the listener
         return new ConfigBuilder(Config.empty())
-                .withMasterUrl(url())
+                .withMasterUrl("https://" + HOST + ":" + port)
                 .withNamespace("default")
                 .withHttp2Disable(true)
                 .withConnectionTimeout((int) CONNECT_TIMEOUT.toMillis());
@@ -315,19 +397,38 @@ public final class EmbeddedApiServer implements AutoCloseable {
             try {
                 each.close();
             } catch (RuntimeException e) {
-                LOG.warn("Closing a client of the embedded API server {} failed", url(), e);
+                LOG.warn("Closing a client of the embedded API server on {}:{} failed", HOST, port, e);
             }
         }
         inProcess.close();
+        Vertx serverVertx = stopListening();
         Future<Void> clientsClosed = httpsClientVertx == null ? Future.succeededFuture() : httpsClientVertx.close();
-        Future.join(clientsClosed, vertx.close()).toCompletionStage().toCompletableFuture()
+        Future<Void> serverClosed = serverVertx == null ? Future.succeededFuture() : serverVertx.close();
+        Future.join(clientsClosed, serverClosed).toCompletionStage().toCompletableFuture()
                 .orTimeout(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
                 .exceptionally(failure -> {
-                    LOG.warn("The embedded API server {} did not stop within {} s: {}", url(), CLOSE_TIMEOUT_SECONDS,
-                            failure.toString());
+                    LOG.warn("The embedded API server on {}:{} did not stop within {} s: {}", HOST, port,
+                            CLOSE_TIMEOUT_SECONDS, failure.toString());
                     return null;
                 })
                 .join();
+    }
+
+    /** Marks this server closed and releases its port: the listener's event loops to close, or null if it never started. */
+    private synchronized Vertx stopListening() {
+        closed = true;
+        if (reservedPort != null) {
+            try {
+                reservedPort.close();
+            } catch (IOException e) {
+                LOG.debug("Releasing the reserved port {} failed", port, e);
+            }
+            reservedPort = null;
+        }
+        Vertx listener = vertx;
+        vertx = null;
+        server = null;
+        return listener;
     }
 
     /** A dispatcher holding the seed objects, copied from the JVM's {@link SeedTemplate}. */

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.util.Map;
 
@@ -33,6 +34,22 @@ final class KubernetesService {
         dispatcher.create("/api/v1/namespaces/" + NAMESPACE + "/endpoints", endpoints(address, port));
         dispatcher.create("/apis/discovery.k8s.io/v1/namespaces/" + NAMESPACE + "/endpointslices",
                 endpointSlice(address, port));
+    }
+
+    /**
+     * Points the Service, its Endpoints and its EndpointSlice at {@code address:port}: for an API server whose listener
+     * had to move to another port.
+     */
+    static void moveTo(KubernetesClient client, String address, int port) {
+        client.services().inNamespace(NAMESPACE).withName(NAME)
+                .edit(current -> new ServiceBuilder(current).editSpec().withPorts(service(port).getSpec().getPorts())
+                        .endSpec().build());
+        client.endpoints().inNamespace(NAMESPACE).withName(NAME)
+                .edit(current -> new EndpointsBuilder(current).withSubsets(endpoints(address, port).getSubsets()).build());
+        EndpointSlice moved = endpointSlice(address, port);
+        client.discovery().v1().endpointSlices().inNamespace(NAMESPACE).withName(NAME)
+                .edit(current -> new EndpointSliceBuilder(current).withEndpoints(moved.getEndpoints())
+                        .withPorts(moved.getPorts()).build());
     }
 
     static Service service(int port) {
