@@ -73,4 +73,22 @@ class KubectlRootCaConfigMapTest {
                 "go-template={{.metadata.labels.team}} {{len .data}}{{\"\\n\"}}{{index .data \"ca.crt\"}}")).out();
         assertThat(after).isEqualTo("platform 1\n" + kubectl.cluster().apiServer().caCertificatePem());
     }
+
+    @Test
+    void anEditMadeImmutableStaysAndLaterEditsAreRefusedWithTheApiServersMessage() {
+        String namespace = "root-ca-" + UUID.randomUUID().toString().substring(0, 8);
+        succeeds(kubectl.run("create", "namespace", namespace), "namespace/" + namespace + " created");
+
+        succeeds(kubectl.run("patch", "configmap", "kube-root-ca.crt", "-n", namespace, "--type=merge",
+                "-p", "{\"immutable\":true,\"data\":{\"ca.crt\":\"my own bundle\"}}"),
+                "configmap/kube-root-ca.crt patched");
+        assertThat(succeeds(kubectl.run("get", "configmap", "kube-root-ca.crt", "-n", namespace, "-o",
+                "jsonpath={.immutable} {.data.ca\\.crt}")).out()).isEqualTo("true my own bundle");
+
+        CommandRun.Result refused = kubectl.run("patch", "configmap", "kube-root-ca.crt", "-n", namespace,
+                "--type=merge", "-p", "{\"data\":{\"ca.crt\":\"another bundle\"}}");
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("The ConfigMap \"kube-root-ca.crt\" is invalid: data: Forbidden: field is"
+                + " immutable when `immutable` is set");
+    }
 }

@@ -5,11 +5,15 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.secureingress.embedded.api.ApiJson.jsonHeaders;
 import static dev.secureingress.embedded.api.ApiJson.parseObject;
@@ -22,11 +26,19 @@ import static dev.secureingress.embedded.api.ApiJson.text;
  * {@code kubernetes.io/description} annotation, is updated by manager {@value #MANAGER}: {@code data} is set back
  * (keys a user added go), the description is set; labels, other annotations and {@code binaryData} a user added
  * stay. Its description alone changed to another non-empty text is left as it is, as the publisher leaves it.
+ *
+ * <p>The publisher's update is an API update like any other: an edited ConfigMap made {@code immutable} refuses it
+ * ({@link ImmutableContents}), so the edit stays and the publisher logs the refusal as a warning, as
+ * kube-controller-manager logs {@code syncing "<namespace>" failed: ConfigMap "kube-root-ca.crt" is invalid: data:
+ * Forbidden: field is immutable when `immutable` is set} (it retries with a growing delay and is refused each time;
+ * here each later write to the ConfigMap is such a retry). Only deleting the ConfigMap brings it back.
  */
 final class RootCaPublisher {
 
     /** The manager of the publisher's updates in {@code metadata.managedFields}. */
     static final String MANAGER = "kube-controller-manager";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RootCaPublisher.class);
 
     private final WatchedStore store;
     private final ObjectCreation creation;
@@ -75,10 +87,16 @@ final class RootCaPublisher {
             if (restored == null) {
                 return;
             }
+            ResourcePath target = ResourcePath.parse(path).orElseThrow();
+            Optional<MockResponse> refused = UpdateValidation.validate(target, restored, current);
+            if (refused.isPresent()) {
+                LOG.warn("syncing \"{}\" failed: {}", namespace,
+                        ObjectFields.at(parseObject(text(refused.get().getBody())), "message"));
+                return;
+            }
             RecordedRequest update = new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path + "?fieldManager=" + MANAGER,
                     jsonHeaders(), new Buffer());
-            ManagedFields.recordUpdate(current, restored, update, ResourcePath.parse(path).orElseThrow(),
-                    clock.instant());
+            ManagedFields.recordUpdate(current, restored, update, target, clock.instant());
             MockResponse written = store.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.PUT, path, jsonHeaders(),
                     new Buffer().writeUtf8(ApiJson.write(restored))));
             if (!ObjectUpdates.isConflict(written)) {

@@ -40,8 +40,9 @@ final class StoredForm {
         }
     }
 
+    /** Folds a Secret's {@code stringData} into its {@code data}, base64-encoded, and removes it. */
     @SuppressWarnings("unchecked")
-    private static void foldStringData(Map<String, Object> secret) {
+    static void foldStringData(Map<String, Object> secret) {
         if (!(secret.remove("stringData") instanceof Map<?, ?> stringData) || stringData.isEmpty()) {
             return;
         }

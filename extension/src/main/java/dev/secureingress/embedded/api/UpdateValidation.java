@@ -10,7 +10,8 @@ import java.util.Optional;
  * The checks a real API server makes before it stores an update (a PUT or any kind of patch), with its error
  * answers: a Service's cluster IP may not change once set ({@link ClusterIps#changeOnUpdate}), answered 422 Invalid
  * as {@code Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not change once set},
- * and the CEL rules of a CustomResourceDefinition must compile ({@link CrdRuleCompilation}).
+ * immutable ConfigMaps and Secrets keep their contents ({@link ImmutableContents}), and the CEL rules of a
+ * CustomResourceDefinition must compile ({@link CrdRuleCompilation}).
  */
 final class UpdateValidation {
 
@@ -30,6 +31,12 @@ final class UpdateValidation {
             return violations.isEmpty() ? Optional.empty() : Optional.of(ObjectValidation.invalid(
                     "CustomResourceDefinition.apiextensions.k8s.io", "CustomResourceDefinition", "apiextensions.k8s.io",
                     target.name(), violations));
+        }
+        if (current != null && ImmutableContents.concerns(target)) {
+            List<ObjectValidation.Violation> violations = ImmutableContents.violations(target, object, current);
+            String kind = target.plural().equals("secrets") ? "Secret" : "ConfigMap";
+            return violations.isEmpty() ? Optional.empty()
+                    : Optional.of(ObjectValidation.invalid(kind, kind, "", target.name(), violations));
         }
         if (current == null || !concerns(target)) {
             return Optional.empty();
