@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * {@code T}, a time with seconds and a zone) and {@code duration} (a Go duration such as {@code 1h30m}, or counts with
  * units such as {@code 3 days}). A format's dashes do not count ({@code date-time} is {@code datetime}). Any other
  * format (and {@code int32}, {@code int64}, {@code double} on numbers) is not checked, as the API server drops it from
- * the schemas it validates with.
+ * the schemas it validates with: among them {@code k8s-short-name} and {@code k8s-long-name}, which CRD schemas are
+ * checked for from Kubernetes 1.34 on, and {@code quantity}, which 1.32 does not know either.
  */
 final class SchemaFormats {
 

@@ -123,4 +123,17 @@ class SchemaFormatsTest {
     void refusesWhatTheApiServerRefuses(String format, String text) {
         assertThat(SchemaFormats.accepts(format, text)).isFalse();
     }
+
+    /** Formats a 1.32 API server does not check in CRD schemas (k8s-short-name and k8s-long-name came with 1.34). */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource(delimiter = '|', value = {
+            "k8s-short-name | Not_A_DNS_Label.",
+            "k8s-short-name | ''",
+            "k8s-long-name  | -UPPER..case-",
+            "quantity       | ten gigabytes",
+            "quantity       | 1.5.5Gi",
+    })
+    void acceptsAnyStringForTheFormatsKubernetes132DoesNotCheck(String format, String text) {
+        assertThat(SchemaFormats.accepts(format, text)).isTrue();
+    }
 }
