@@ -1,6 +1,8 @@
 package dev.secureingress.embedded.api;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -34,6 +36,10 @@ import java.util.function.Predicate;
  * <p>A watch from a resource version ({@code kubectl get -w} watches from the version of the list it printed)
  * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
  *
+ * <p>A written CRD tells the store which custom resource to serve. The store would read it into fabric8's model with
+ * a JSON mapper of its own, whose readers a fresh JVM would then build a second time; here it is read with the API
+ * server's ({@link ApiJson}).
+ *
  * <p>The server can end the open watches of a resource ({@link #endWatches}), as a real API server does when it
  * replaces the resource's storage.
  *
@@ -42,6 +48,10 @@ import java.util.function.Predicate;
  * the status its object was given ({@link #createWithStatus}), where the store would drop it.
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
+
+    private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    /** What the store is told a written CRD's path is, so that it leaves the CRD to {@link #processEvent}. */
+    private static final String NOT_A_CRD_PATH = "";
 
     /** Held while an event is handed to the watches and while a watch ends. */
     private final Object events = new Object();
@@ -111,8 +121,14 @@ final class WatchedStore extends KubernetesCrudDispatcher {
             resource.getMetadata().setUid(random);
             stored = value.replace(numbered, "\"" + random + "\"");
         }
+        boolean crdWritten = stored != null && path.startsWith(CRD_COLLECTION);
         synchronized (events) {
-            super.processEvent(path, pathAttributes, oldAttributes, resource, stored);
+            // the store reads a written CRD with fabric8's default mapper, a second one; here the server's reads it
+            super.processEvent(crdWritten ? NOT_A_CRD_PATH : path, pathAttributes, oldAttributes, resource, stored);
+        }
+        if (crdWritten) {
+            expectCustomResource(CustomResourceDefinitionContext.fromCrd(
+                    ApiJson.read(stored, CustomResourceDefinition.class)));
         }
     }
 
