@@ -87,9 +87,18 @@ public final class Figures {
             task.run();
             millis.add((System.nanoTime() - start) / 1_000_000.0);
         }
-        Collections.sort(millis);
-        int middle = millis.size() / 2;
-        return millis.size() % 2 == 1 ? millis.get(middle) : (millis.get(middle - 1) + millis.get(middle)) / 2;
+        return median(millis);
+    }
+
+    /** The median of {@code values} (at least one); the mean of the middle two for an even count. */
+    public static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("the median of no values");
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private static String format(double value) {

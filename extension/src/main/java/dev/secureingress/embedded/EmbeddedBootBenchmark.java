@@ -18,7 +18,6 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -79,7 +78,7 @@ public final class EmbeddedBootBenchmark implements Benchmark {
                 warm.add(millis);
             }
         }
-        figures.report("embedded.boot.warm.ms", median(warm), "ms");
+        figures.report("embedded.boot.warm.ms", Figures.median(warm), "ms");
     }
 
     /**
@@ -101,9 +100,9 @@ public final class EmbeddedBootBenchmark implements Benchmark {
             cold.add((double) (Long.parseLong(ready.get()) - boot.spawnedEpochMillis()));
             boot.valueAfter(READY_CPU).map(Double::parseDouble).filter(millis -> millis > 0).ifPresent(cpu::add);
         }
-        figures.report(figure, median(cold), "ms");
+        figures.report(figure, Figures.median(cold), "ms");
         if (cpu.size() == cold.size()) {
-            figures.report(cpuFigure, median(cpu), "ms");
+            figures.report(cpuFigure, Figures.median(cpu), "ms");
         } else {
             figures.skip(cpuFigure, "the fresh JVM " + jvm.options() + " did not report its CPU time at every ready line");
         }
@@ -146,12 +145,6 @@ public final class EmbeddedBootBenchmark implements Benchmark {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
 
     /** The fresh JVM of {@code embedded.boot.cold.ms}: boots to a served httpbin, prints when, stops. */
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package dev.secureingress.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -73,6 +74,15 @@ class BenchCommandTest {
         figures.medianMillis(0, 1, () -> calls.add(2));
 
         assertThat(calls).containsExactly(1, 1, 1, 1, 1, 2);
+    }
+
+    @Test
+    void medianOfOddAndEvenCountsAndNone() {
+        assertThat(Figures.median(List.of(9.0, 1.0, 5.0))).isEqualTo(5.0);
+        assertThat(Figures.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
+        assertThat(Figures.median(List.of(7.0))).isEqualTo(7.0);
+        assertThatThrownBy(() -> Figures.median(List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no values");
     }
 
     /** A benchmark reporting fixed figures, recording that it ran. */

@@ -10,7 +10,6 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -43,7 +42,7 @@ public final class OpenApiBenchmark implements Benchmark {
                 first.add((System.nanoTime() - begin) / 1e6);
             }
         }
-        figures.report("embedded.api.openapi.first.ms", median(first), "ms");
+        figures.report("embedded.api.openapi.first.ms", Figures.median(first), "ms");
 
         ApiRequestDispatcher served = EmbeddedApiServer.seededDispatcher();
         requestRoot(served);
@@ -64,10 +63,4 @@ public final class OpenApiBenchmark implements Benchmark {
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-    }
 }
