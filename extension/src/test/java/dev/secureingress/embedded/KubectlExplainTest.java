@@ -9,10 +9,11 @@ import static dev.secureingress.embedded.Kubectl.succeeds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kubectl explain for the built-in kinds the embedded API server serves, as on a cluster (kubectl reads their schemas
- * from the OpenAPI v3 documents): fields print their Kubernetes type names ({@code <DeploymentSpec>},
- * {@code <[]Container>}, {@code <map[string]Quantity>}, {@code <IntOrString>}) and nested fields can be explained to
- * any depth. Skipped where kubectl is not installed.
+ * kubectl explain for the built-in kinds and the Gateway API kinds the embedded API server serves, as on a cluster
+ * (kubectl reads their schemas from the OpenAPI v3 documents): fields print their Kubernetes type names
+ * ({@code <DeploymentSpec>}, {@code <[]Container>}, {@code <map[string]Quantity>}, {@code <IntOrString>}), nested
+ * fields can be explained to any depth, and the Gateway API's required fields ({@code -required-}) and enums show as
+ * their CRDs' schemas carry them. Skipped where kubectl is not installed.
  */
 class KubectlExplainTest {
 
@@ -65,5 +66,34 @@ class KubectlExplainTest {
                 .containsPattern("containers\\s+<\\[\\]Container>")
                 .containsPattern("\\n\\s+readinessProbe\\s+<Probe>")
                 .containsPattern("\\n\\s+serviceAccountName\\s+<string>");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "gateway.spec           | gatewayClassName\\s+<string> -required-",
+            "gateway.spec           | listeners\\s+<\\[\\]Object> -required-",
+            "gateway.spec.listeners | port\\s+<integer> -required-",
+            "gateway.spec.listeners | protocol\\s+<string> -required-",
+            "gateway.spec.listeners | hostname\\s+<string>\\n",
+            "gateway.spec.listeners.tls | mode\\s+<string>\\n\\s*enum: Terminate, Passthrough\\n",
+            "httproute.spec.rules.backendRefs | name\\s+<string> -required-",
+            "gatewayclass.spec      | controllerName\\s+<string> -required-",
+            "grpcroute.spec.rules.matches.method | type\\s+<string>\\n\\s*enum: Exact, RegularExpression\\n",
+            "grpcroute.spec.rules.matches.headers | value\\s+<string> -required-",
+            "grpcroute.spec.rules.filters | type\\s+<string> -required-\\n\\s*enum: ResponseHeaderModifier, "
+                    + "RequestHeaderModifier, RequestMirror, ExtensionRef\\n",
+            "gateway.spec.listeners.allowedRoutes.namespaces.selector.matchExpressions | operator\\s+<string> -required-",
+    })
+    void explainMarksTheRequiredFieldsAndEnumsOfTheGatewayApiKinds(String field, String fieldPattern) {
+        CommandRun.Result explained = succeeds(kubectl.run("explain", field));
+
+        assertThat(explained.out()).contains("GROUP:      gateway.networking.k8s.io").containsPattern(fieldPattern);
+    }
+
+    @Test
+    void explainOfAnEnumFieldListsItsValues() {
+        assertThat(succeeds(kubectl.run("explain", "httproute.spec.rules.matches.path.type")).out())
+                .contains("FIELD: type <string>")
+                .containsPattern("ENUM:\\n\\s+Exact\\n\\s+PathPrefix\\n\\s+RegularExpression\\n");
     }
 }

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * The validation constraints and defaults the Gateway API v1.4 standard-channel CRDs put on the fields users write
- * (Gateway, GatewayClass, HTTPRoute, ReferenceGrant, BackendTLSPolicy's references and validation, and the shared types: ParentReference, BackendRef, Hostname,
- * SectionName, PortNumber, ..., also where GRPCRoute and TLSRoute use them), as a table by JSON path applied on top of the structural schemas derived from
+ * (Gateway, GatewayClass, HTTPRoute, GRPCRoute's matches and filters, ReferenceGrant, BackendTLSPolicy's references and
+ * validation, and the shared types: ParentReference, BackendRef, Hostname, SectionName, PortNumber, ..., also where
+ * GRPCRoute and TLSRoute use them, and a label selector's expressions), as a table by JSON path applied on top of the structural schemas derived from
  * fabric8's models ({@link ModelSchemas}): {@code required}, {@code enum}, {@code pattern}, {@code minimum} and
  * {@code maximum}, {@code minLength} and {@code maxLength}, {@code minItems} and {@code maxItems}, {@code default}.
  *
@@ -102,6 +103,20 @@ final class GatewayApiConstraints {
                     .and(field("statusCode", defaultValue(302).and(enumOf(301, 302))))))
             .and(field("urlRewrite", field("hostname", PRECISE_HOSTNAME).and(field("path", PATH_MODIFIER))))
             .and(field("extensionRef", LOCAL_OBJECT_REFERENCE))));
+    private static final Constraint GRPC_ROUTE_FILTERS = maxItems(16).and(items(required("type")
+            .and(field("type", enumOf("ResponseHeaderModifier", "RequestHeaderModifier", "RequestMirror",
+                    "ExtensionRef")))
+            .and(field("requestHeaderModifier", HEADER_FILTER))
+            .and(field("responseHeaderModifier", HEADER_FILTER))
+            .and(field("requestMirror", required("backendRef")
+                    .and(field("backendRef", BACKEND_OBJECT_REFERENCE))
+                    .and(field("percent", range(0, 100)))))
+            .and(field("extensionRef", LOCAL_OBJECT_REFERENCE))));
+    /** A header match of a route: name and value required, Exact by default. */
+    private static final Constraint HEADER_MATCHES = maxItems(16).and(items(required("name", "value")
+            .and(field("type", defaultValue("Exact").and(enumOf("Exact", "RegularExpression"))))
+            .and(field("name", HTTP_HEADER_NAME))
+            .and(field("value", length(1, 4096)))));
     private static final Map<String, Object> ROOT_PATH = object("type", "PathPrefix", "value", "/");
 
     /** The reason of the conditions an object carries until a controller handles it. */
@@ -142,6 +157,8 @@ final class GatewayApiConstraints {
                     at("spec.listeners[].allowedRoutes.namespaces", defaultValue(object("from", "Same"))),
                     at("spec.listeners[].allowedRoutes.namespaces.from",
                             defaultValue("Same").and(enumOf("All", "Selector", "Same"))),
+                    at("spec.listeners[].allowedRoutes.namespaces.selector.matchExpressions[]",
+                            required("key", "operator")),
                     at("spec.listeners[].allowedRoutes.kinds", maxItems(8).and(items(required("kind")
                             .and(field("group", GROUP.and(defaultValue(GATEWAY_GROUP))))
                             .and(field("kind", KIND))))),
@@ -159,10 +176,7 @@ final class GatewayApiConstraints {
                     at("spec.rules[].matches[].path.type",
                             defaultValue("PathPrefix").and(enumOf("Exact", "PathPrefix", "RegularExpression"))),
                     at("spec.rules[].matches[].path.value", defaultValue("/").and(maxLength(1024))),
-                    at("spec.rules[].matches[].headers", maxItems(16).and(items(required("name", "value")
-                            .and(field("type", defaultValue("Exact").and(enumOf("Exact", "RegularExpression"))))
-                            .and(field("name", HTTP_HEADER_NAME))
-                            .and(field("value", length(1, 4096)))))),
+                    at("spec.rules[].matches[].headers", HEADER_MATCHES),
                     at("spec.rules[].matches[].queryParams", maxItems(16).and(items(required("name", "value")
                             .and(field("type", defaultValue("Exact").and(enumOf("Exact", "RegularExpression"))))
                             .and(field("name", HTTP_HEADER_NAME))
@@ -177,7 +191,16 @@ final class GatewayApiConstraints {
             GRPCRoute.class, List.of(
                     at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
                     at("spec.hostnames", maxItems(16).and(items(HOSTNAME))),
-                    at("spec.rules[].backendRefs", maxItems(16).and(items(BACKEND_REF)))),
+                    at("spec.rules", maxItems(16)),
+                    at("spec.rules[].matches", maxItems(64)),
+                    at("spec.rules[].matches[].method.type",
+                            defaultValue("Exact").and(enumOf("Exact", "RegularExpression"))),
+                    at("spec.rules[].matches[].method.service", maxLength(1024)),
+                    at("spec.rules[].matches[].method.method", maxLength(1024)),
+                    at("spec.rules[].matches[].headers", HEADER_MATCHES),
+                    at("spec.rules[].filters", GRPC_ROUTE_FILTERS),
+                    at("spec.rules[].backendRefs", maxItems(16).and(items(BACKEND_REF
+                            .and(field("filters", GRPC_ROUTE_FILTERS)))))),
             TLSRoute.class, List.of(
                     at("spec.parentRefs", maxItems(32).and(items(PARENT_REFERENCE))),
                     at("spec.hostnames", items(HOSTNAME)),

@@ -124,6 +124,24 @@ class GatewayApiConstraintsTest {
     }
 
     @Test
+    void aGrpcRoutesMatchesAndFiltersHaveTheGatewayApisEnumsAndRequiredFields() {
+        MockResponse refused = post("/apis/gateway.networking.k8s.io/v1/namespaces/default/grpcroutes", """
+                {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "GRPCRoute", "metadata": {"name": "grpc"},
+                 "spec": {"parentRefs": [{"name": "gw"}],
+                          "rules": [{"matches": [{"method": {"type": "Prefix", "service": "echo.Echo"},
+                                                  "headers": [{"name": "x-team"}]}],
+                                     "filters": [{"type": "URLRewrite"}]}]}}
+                """);
+
+        assertThat(refused.code()).isEqualTo(422);
+        assertThat(ApiJson.text(refused.getBody()))
+                .contains("spec.rules[0].matches[0].method.type: Unsupported value: \\\"Prefix\\\": supported values: "
+                        + "\\\"Exact\\\", \\\"RegularExpression\\\"")
+                .contains("spec.rules[0].matches[0].headers[0].value: Required value")
+                .contains("spec.rules[0].filters[0].type: Unsupported value: \\\"URLRewrite\\\"");
+    }
+
+    @Test
     void aRouteHasAtMostSixteenHostnames() {
         String hostnames = IntStream.range(0, 17).mapToObj(i -> "\"h" + i + ".example.com\"")
                 .collect(Collectors.joining(", "));
