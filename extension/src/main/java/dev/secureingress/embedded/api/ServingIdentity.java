@@ -30,10 +30,10 @@ import java.util.Set;
 
 /**
  * The TLS identity of the embedded API servers of this JVM: a CA of their own and a certificate for
- * {@code 127.0.0.1} and {@code localhost} that it issued. Made once per JVM, when first needed: by the seed objects
- * (every namespace's {@link RootCaConfigMap} carries the CA), which start making it in the background
- * ({@link #prepareInBackground()}), by the first TLS handshake with any embedded server ({@link #keyManager()}) or by
- * a client that asks for the CA to trust ({@link #get()}). The servers also share one TLS context
+ * {@code 127.0.0.1} and {@code localhost} that it issued. Each is made once per JVM, when first needed: the CA by the
+ * seed objects (every namespace's {@link RootCaConfigMap} carries it), which start making it in the background
+ * ({@link #prepareInBackground()}), or by a client that asks for the CA to trust ({@link #get()}); the serving
+ * certificate by the first TLS handshake with any embedded server ({@link #keyManager()}). The servers also share one TLS context
  * ({@link #sslEngineOptions()}), so that a new server's first connection does not build one again.
  */
 final class ServingIdentity {
@@ -50,11 +50,10 @@ final class ServingIdentity {
     private static final SharedContextEngineOptions SSL_ENGINE_OPTIONS = new SharedContextEngineOptions();
 
     private final CertificateAuthority certificateAuthority;
-    private final X509ExtendedKeyManager keyManager;
+    private X509ExtendedKeyManager servingKeyManager; // guarded by this, made at the first handshake
 
-    private ServingIdentity(CertificateAuthority certificateAuthority, Credential serving) {
+    private ServingIdentity(CertificateAuthority certificateAuthority) {
         this.certificateAuthority = certificateAuthority;
-        this.keyManager = keyManager(serving);
     }
 
     /** This JVM's identity, made on first use. */
@@ -74,6 +73,14 @@ final class ServingIdentity {
 
     CertificateAuthority certificateAuthority() {
         return certificateAuthority;
+    }
+
+    /** The key manager presenting the serving certificate, which the CA issues on the first call. */
+    private synchronized X509ExtendedKeyManager servingKeyManager() {
+        if (servingKeyManager == null) {
+            servingKeyManager = keyManager(certificateAuthority.issue().server(HOST, "localhost").build());
+        }
+        return servingKeyManager;
     }
 
     /**
@@ -114,16 +121,15 @@ final class ServingIdentity {
         private static final ServingIdentity INSTANCE = create();
 
         private static ServingIdentity create() {
-            CertificateAuthority ca = CertificateAuthority.root("CN=secure-ingress embedded API server CA").build();
-            return new ServingIdentity(ca, ca.issue().server(HOST, "localhost").build());
+            return new ServingIdentity(CertificateAuthority.root("CN=secure-ingress embedded API server CA").build());
         }
     }
 
-    /** Hands every question to this JVM's identity, which the first question makes. */
+    /** Hands every question to this JVM's serving certificate, which the first question has the CA issue. */
     private static final class MadeOnFirstHandshake extends X509ExtendedKeyManager {
 
         private static X509ExtendedKeyManager identity() {
-            return get().keyManager;
+            return get().servingKeyManager();
         }
 
         @Override
