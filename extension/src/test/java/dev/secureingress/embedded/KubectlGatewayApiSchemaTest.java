@@ -281,6 +281,44 @@ class KubectlGatewayApiSchemaTest {
     }
 
     @Test
+    void aCrdTooLargeForClientSideApplyIsRefusedAndGoesInServerSide() {
+        StringBuilder crd = new StringBuilder("""
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: catalogs.large.example.com
+                spec:
+                  group: large.example.com
+                  scope: Namespaced
+                  names: {plural: catalogs, singular: catalog, kind: Catalog, listKind: CatalogList}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                """);
+        // about 300 KB of schema: more than the 256 KiB the last-applied-configuration annotation may hold
+        for (int i = 0; i < 600; i++) {
+            crd.append("              field").append(i).append(": {type: string, description: '")
+                    .append("x".repeat(500)).append("'}\n");
+        }
+
+        CommandRun.Result refused = kubectl.runWithInput(crd.toString(), "apply", "-f", "-");
+        assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains("The CustomResourceDefinition \"catalogs.large.example.com\" is invalid: "
+                + "metadata.annotations: Too long: may not be more than 262144 bytes");
+
+        succeeds(kubectl.runWithInput(crd.toString(), "apply", "--server-side", "-f", "-"),
+                "customresourcedefinition.apiextensions.k8s.io/catalogs.large.example.com serverside-applied");
+    }
+
+    @Test
     void aValueNotOfItsCrdsFormatIsRefusedWithTheApiServersMessage() {
         succeeds(kubectl.runWithInput("""
                 apiVersion: apiextensions.k8s.io/v1

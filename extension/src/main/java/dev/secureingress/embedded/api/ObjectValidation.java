@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.StatusCauseBuilder;
 import io.fabric8.mockwebserver.http.MockResponse;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,8 @@ import java.util.regex.Pattern;
 /**
  * The checks a real API server makes before it stores a new object, with its error answers: the body's
  * apiVersion and kind must match the request path (400), a name is required and must be a valid DNS name
- * (422), the namespace in the body must match the path (400), TLS secrets need a certificate and key (422), and
- * the CEL rules of a CustomResourceDefinition must compile ({@link CrdRuleCompilation}, 422).
+ * (422), the namespace in the body must match the path (400), TLS secrets need a certificate and key (422), the
+ * annotations may hold at most 256 KiB ({@link #annotationsTooLong}, 422), and the CEL rules of a CustomResourceDefinition must compile ({@link CrdRuleCompilation}, 422).
  */
 final class ObjectValidation {
 
@@ -73,6 +74,7 @@ final class ObjectValidation {
                 }
             }
         }
+        annotationsTooLong(object).ifPresent(violations::add);
         if (CrdRuleCompilation.concerns(target)) {
             violations.addAll(CrdRuleCompilation.violations(object));
         }
@@ -109,6 +111,32 @@ final class ObjectValidation {
                     "Invalid value: \"" + name + "\": " + rule));
         }
         return Optional.empty();
+    }
+
+    /**
+     * kube-apiserver's limit on an object's annotations, keys and values together, in bytes: what a client-side
+     * {@code kubectl apply} of a large object (a CRD with a long schema) runs into with its
+     * {@code kubectl.kubernetes.io/last-applied-configuration} annotation.
+     */
+    static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
+
+    /** The violation of an object whose annotations are longer than {@link #TOTAL_ANNOTATION_SIZE_LIMIT}, if it is. */
+    static Optional<Violation> annotationsTooLong(Map<String, Object> object) {
+        if (!(object.get("metadata") instanceof Map<?, ?> metadata)
+                || !(metadata.get("annotations") instanceof Map<?, ?> annotations)) {
+            return Optional.empty();
+        }
+        long size = 0;
+        for (Map.Entry<?, ?> annotation : annotations.entrySet()) {
+            size += utf8Length(String.valueOf(annotation.getKey()))
+                    + (annotation.getValue() == null ? 0 : utf8Length(String.valueOf(annotation.getValue())));
+        }
+        return size <= TOTAL_ANNOTATION_SIZE_LIMIT ? Optional.empty() : Optional.of(new Violation("FieldValueTooLong",
+                "metadata.annotations", "Too long: may not be more than " + TOTAL_ANNOTATION_SIZE_LIMIT + " bytes"));
+    }
+
+    private static long utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /** One reason why an object is invalid: a cause of the answer, e.g. {@code FieldValueInvalid} of {@code metadata.name}. */

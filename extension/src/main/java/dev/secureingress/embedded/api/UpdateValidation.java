@@ -10,7 +10,8 @@ import java.util.Optional;
  * The checks a real API server makes before it stores an update (a PUT or any kind of patch), with its error
  * answers: a Service's cluster IP may not change once set ({@link ClusterIps#changeOnUpdate}), answered 422 Invalid
  * as {@code Service "web" is invalid: spec.clusterIPs[0]: Invalid value: ["10.96.7.8"]: may not change once set},
- * immutable ConfigMaps and Secrets keep their contents ({@link ImmutableContents}), and the CEL rules of a
+ * immutable ConfigMaps and Secrets keep their contents ({@link ImmutableContents}), annotations hold at most 256 KiB
+ * ({@link ObjectValidation#annotationsTooLong}), and the CEL rules of a
  * CustomResourceDefinition must compile ({@link CrdRuleCompilation}).
  */
 final class UpdateValidation {
@@ -26,6 +27,13 @@ final class UpdateValidation {
 
     /** An error answer for updating {@code current} (the stored version) to {@code object}, or empty when it may be stored. */
     static Optional<MockResponse> validate(ResourcePath target, Map<String, Object> object, Map<String, Object> current) {
+        Optional<ObjectValidation.Violation> tooLong = current == null ? Optional.empty()
+                : ObjectValidation.annotationsTooLong(object);
+        if (tooLong.isPresent()) {
+            String kind = String.valueOf(current.get("kind"));
+            return Optional.of(ObjectValidation.invalid(target.group().isEmpty() ? kind : kind + "." + target.group(),
+                    kind, target.group(), target.name(), List.of(tooLong.get())));
+        }
         if (current != null && CrdRuleCompilation.concerns(target) && target.name() != null) {
             List<ObjectValidation.Violation> violations = CrdRuleCompilation.violations(object);
             return violations.isEmpty() ? Optional.empty() : Optional.of(ObjectValidation.invalid(
