@@ -9,6 +9,7 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.navigation.CelNavigableExpr;
 import dev.cel.common.types.CelType;
+import dev.cel.common.types.OptionalType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
@@ -25,23 +26,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Compiles the CEL expressions of CRD validation rules ({@code x-kubernetes-validations}: {@code rule} and
- * {@code messageExpression}) with cel-java, in the environment the API server gives them: the variables {@code self}
- * and {@code oldSelf}, CEL's standard functions and macros ({@code has}, {@code all}, {@code exists},
- * {@code exists_one}, {@code filter}, {@code map}) and the strings extension ({@code split}, {@code lowerAscii},
- * {@code replace}, ...).
+ * {@code messageExpression}) with cel-java, in the environment kube-apiserver 1.32 gives them: the variables
+ * {@code self} and {@code oldSelf}, CEL's standard functions and macros, optional values ({@code optional.of},
+ * {@code ?.}, {@code [?]}, {@code orValue}, ...), the strings and sets extensions, and the Kubernetes libraries: lists
+ * ({@link CelListFunctions}), regex ({@link CelRegexFunctions}), URLs ({@link CelUrls}), IPs and CIDRs
+ * ({@link CelNetworkAddresses}), quantities ({@link CelQuantities}) and formats ({@link CelFormats}). Each evaluation
+ * runs under the API server's per-call cost limit ({@link CelCostLimit}).
  *
  * <p>An expression is compiled once per JVM, the first time a write needs it, and kept by its text: a rule means the
- * same wherever it appears, since {@code self} is typed dynamically. The runtime is built at the first compile
- * (loading cel-java takes a fresh JVM a few hundred milliseconds), never when a server starts; the compiler only when
- * an expression the build did not compile comes: the build compiles the Gateway API CRDs' rules ({@link #compileAll})
- * and stores their checked syntax trees as {@value #PRECOMPILED}, which saves a fresh JVM's first Gateway or route
- * write loading and running the compiler.
+ * same wherever it appears, since {@code self} is typed dynamically. The build compiles the Gateway API CRDs' rules
+ * ({@link #compileAll}, with CEL's standard functions and the strings extension, all they use) and stores their
+ * checked syntax trees as {@value #PRECOMPILED}; a JVM runs those on a lean runtime of just these functions, built at
+ * the first such rule, which saves a fresh JVM's first Gateway or route write loading the compiler and the other
+ * libraries. The compiler and runtime with every library are built only when an expression the build did not compile
+ * comes, a user CRD's rule.
  */
 final class CelPrograms {
 
@@ -52,13 +57,27 @@ final class CelPrograms {
             return program != null;
         }
 
-        /** The value of the expression for these variables. */
+        /**
+         * The value of the expression for these variables, within the per-call cost limit.
+         *
+         * @throws CelCostLimit.Exceeded when the evaluation goes past it
+         */
         Object evaluate(Map<String, Object> variables) throws CelEvaluationException {
-            return program.eval(variables);
+            try {
+                return program.trace(variables, new CelCostLimit(CelCostLimit.PER_CALL_LIMIT));
+            } catch (CelEvaluationException failed) {
+                for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+                    if (cause instanceof CelCostLimit.Exceeded exceeded) {
+                        throw exceeded;
+                    }
+                }
+                throw failed;
+            }
         }
     }
 
     private static final Map<String, Compiled> RULES = new ConcurrentHashMap<>();
+    private static final Map<String, Compiled> OPTIONAL_OLD_SELF_RULES = new ConcurrentHashMap<>();
     private static final Map<String, Compiled> MESSAGE_EXPRESSIONS = new ConcurrentHashMap<>();
 
     private CelPrograms() {
@@ -67,6 +86,22 @@ final class CelPrograms {
     /** {@code rule} compiled; it must evaluate to a boolean. */
     static Compiled rule(String rule) {
         return RULES.computeIfAbsent(rule, text -> compile(text, SimpleType.BOOL));
+    }
+
+    /**
+     * {@code rule} compiled as a rule with {@code optionalOldSelf: true}, where {@code oldSelf} is an optional (of a
+     * dynamic value); it must evaluate to a boolean.
+     */
+    static Compiled ruleWithOptionalOldSelf(String rule) {
+        return OPTIONAL_OLD_SELF_RULES.computeIfAbsent(rule, text -> {
+            try {
+                CelValidationResult result = OptionalOldSelf.COMPILER.compile(text);
+                return result.hasError() ? new Compiled(null, result.getErrorString(), false)
+                        : program(result.getAst(), SimpleType.BOOL, Full.RUNTIME);
+            } catch (Exception invalid) {
+                return new Compiled(null, String.valueOf(invalid.getMessage()), false);
+            }
+        });
     }
 
     /** {@code messageExpression} compiled; it must evaluate to a string. */
@@ -90,7 +125,7 @@ final class CelPrograms {
     static Map<String, String> compileAll(Collection<String> rules) {
         Map<String, String> compiled = new TreeMap<>();
         for (String rule : rules) {
-            CelValidationResult result = Compiler.COMPILER.compile(rule);
+            CelValidationResult result = LeanCompiler.COMPILER.compile(rule);
             if (result.hasError()) {
                 throw new IllegalArgumentException("rule " + rule + " does not compile: " + result.getErrorString());
             }
@@ -107,23 +142,27 @@ final class CelPrograms {
     private static Compiled compile(String text, CelType resultType) {
         String precompiled = resultType.equals(SimpleType.BOOL) ? Precompiled.RULES.get(text) : null;
         try {
-            CelAbstractSyntaxTree ast;
             if (precompiled != null) {
-                ast = CelProtoAbstractSyntaxTree.fromCheckedExpr(
-                        CheckedExpr.parseFrom(Base64.getDecoder().decode(precompiled))).getAst();
-            } else {
-                CelValidationResult result = Compiler.COMPILER.compile(text);
-                if (result.hasError()) {
-                    return new Compiled(null, result.getErrorString(), false);
-                }
-                ast = result.getAst();
+                return program(CelProtoAbstractSyntaxTree.fromCheckedExpr(
+                        CheckedExpr.parseFrom(Base64.getDecoder().decode(precompiled))).getAst(), resultType,
+                        LeanRuntime.RUNTIME);
             }
-            CelType type = ast.getResultType();
-            if (!type.equals(resultType) && !type.equals(SimpleType.DYN)) {
-                return new Compiled(null, resultType.equals(SimpleType.BOOL)
-                        ? "cel expression must evaluate to a bool" : "must evaluate to string", false);
-            }
-            return new Compiled(Runtime.RUNTIME.createProgram(ast), null, readsOldSelf(ast));
+            CelValidationResult result = Full.COMPILER.compile(text);
+            return result.hasError() ? new Compiled(null, result.getErrorString(), false)
+                    : program(result.getAst(), resultType, Full.RUNTIME);
+        } catch (Exception invalid) {
+            return new Compiled(null, String.valueOf(invalid.getMessage()), false);
+        }
+    }
+
+    private static Compiled program(CelAbstractSyntaxTree ast, CelType resultType, CelRuntime runtime) {
+        CelType type = ast.getResultType();
+        if (!type.equals(resultType) && !type.equals(SimpleType.DYN)) {
+            return new Compiled(null, resultType.equals(SimpleType.BOOL)
+                    ? "cel expression must evaluate to a bool" : "must evaluate to string", false);
+        }
+        try {
+            return new Compiled(runtime.createProgram(ast), null, readsOldSelf(ast));
         } catch (Exception invalid) {
             return new Compiled(null, String.valueOf(invalid.getMessage()), false);
         }
@@ -136,30 +175,60 @@ final class CelPrograms {
                         && expr.ident().name().equals(CelValues.OLD_SELF));
     }
 
-    private static CelOptions options() {
+    private static CelOptions options(boolean optionalSyntax) {
         return CelOptions.current()
                 .enableRegexPartialMatch(true) // matches() finds, as RE2 in cel-go does
                 .enableHeterogeneousNumericComparisons(true)
+                .enableOptionalSyntax(optionalSyntax)
                 .build();
     }
 
-    /** The runtime, built when the first expression is compiled. */
-    private static final class Runtime {
+    /** The runtime of the rules the build compiled, built when the first of them is compiled. */
+    private static final class LeanRuntime {
         static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
-                .setOptions(options())
+                .setOptions(options(false))
                 .addLibraries(CelExtensions.strings())
                 .build();
     }
 
-    /** The compiler, built when the first expression the build did not compile is compiled. */
-    private static final class Compiler {
+    /** The compiler of the build ({@link #compileAll}): the functions the Gateway API rules use. */
+    private static final class LeanCompiler {
         static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
-                .setOptions(options())
+                .setOptions(options(false))
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar(CelValues.SELF, SimpleType.DYN)
                 .addVar(CelValues.OLD_SELF, SimpleType.DYN)
                 .addLibraries(CelExtensions.strings())
                 .build();
+    }
+
+    /** The compiler and runtime with every library, built when the first expression the build did not compile is. */
+    private static final class Full {
+        private static final List<CelLibrary> KUBERNETES = List.of(CelListFunctions.library(),
+                CelRegexFunctions.library(), CelUrls.library(), CelNetworkAddresses.library(),
+                CelQuantities.library(), CelFormats.library());
+        static final CelCompiler COMPILER = compiler(SimpleType.DYN);
+        static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+                .setOptions(options(true))
+                .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(options(true)))
+                .addLibraries(KUBERNETES)
+                .build();
+
+        static CelCompiler compiler(CelType oldSelf) {
+            return CelCompilerFactory.standardCelCompilerBuilder()
+                    .setOptions(options(true))
+                    .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                    .addVar(CelValues.SELF, SimpleType.DYN)
+                    .addVar(CelValues.OLD_SELF, oldSelf)
+                    .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(options(true)))
+                    .addLibraries(KUBERNETES)
+                    .build();
+        }
+    }
+
+    /** The compiler of rules with {@code optionalOldSelf}, built at the first of them. */
+    private static final class OptionalOldSelf {
+        static final CelCompiler COMPILER = Full.compiler(OptionalType.create(SimpleType.DYN));
     }
 
     /** The rules the build compiled, read when the first expression is compiled. */

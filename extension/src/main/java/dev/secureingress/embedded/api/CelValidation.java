@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,8 +27,11 @@ import java.util.regex.Pattern;
  * {@code failed rule: <rule>}, at the node's path extended by its {@code fieldPath}, with its {@code reason}:
  * {@code spec.listeners: Invalid value: "array": Listener name must be unique within the Gateway} (the node's type
  * is the value printed), {@code Forbidden: ...}, {@code Required value: ...}, {@code Duplicate value: "array"}. A rule
- * that cannot be evaluated is reported as {@code <error> evaluating rule: <message>}. Not supported: cost budgets,
- * {@code optionalOldSelf} and the Kubernetes CEL libraries beyond the strings extension (quantities, URLs, IPs).
+ * that cannot be evaluated is reported as {@code <error> evaluating rule: <message>}. A rule with {@code optionalOldSelf: true} is evaluated on a create
+ * too, with {@code oldSelf} an optional ({@code optional.none()} where there is no old value). A rule that goes past
+ * the per-call cost limit ({@link CelCostLimit}) is reported as {@code 'operation cancelled: actual cost limit
+ * exceeded': no further validation rules will be run due to call cost exceeds limit for rule: <rule>}, and no further
+ * rule is evaluated. Not enforced: the per-object cost budget and the static cost estimate of a CRD's rules.
  */
 final class CelValidation {
 
@@ -36,6 +40,8 @@ final class CelValidation {
     private static final Pattern MISSING_KEY = Pattern.compile("key '([^']*)' is not present in map\\.?");
 
     private final List<ObjectValidation.Violation> violations = new ArrayList<>();
+    /** A rule went past its cost limit: no further rule is evaluated, as on the API server. */
+    private boolean stopped;
 
     private CelValidation() {
     }
@@ -68,7 +74,7 @@ final class CelValidation {
     }
 
     private void visit(JSONSchemaProps schema, Object value, Object old, String path, boolean root) {
-        if (schema == null || value == null) {
+        if (schema == null || value == null || stopped) {
             return;
         }
         if (old != ABSENT && Objects.equals(value, old)) {
@@ -77,6 +83,9 @@ final class CelValidation {
         List<ValidationRule> rules = schema.getXKubernetesValidations();
         if (rules != null) {
             for (ValidationRule rule : rules) {
+                if (stopped) {
+                    return;
+                }
                 evaluate(schema, rule, value, old, path);
             }
         }
@@ -124,23 +133,33 @@ final class CelValidation {
     private void evaluate(JSONSchemaProps schema, ValidationRule rule, Object value, Object old, String path) {
         String type = SchemaValidator.goQuoted(schema.getType() == null ? "" : schema.getType());
         String field = path.isEmpty() ? "<nil>" : path;
-        CelPrograms.Compiled compiled = CelPrograms.rule(rule.getRule());
+        CelPrograms.Compiled compiled = Boolean.TRUE.equals(rule.getOptionalOldSelf())
+                ? CelPrograms.ruleWithOptionalOldSelf(rule.getRule()) : CelPrograms.rule(rule.getRule());
         if (!compiled.compiles()) {
             violations.add(new ObjectValidation.Violation("FieldValueInvalid", field,
                     "Invalid value: " + type + ": rule compile error: " + compiled.errors()));
             return;
         }
-        if (compiled.transition() && old == ABSENT) {
-            return; // a transition rule needs the old value
+        boolean optionalOldSelf = Boolean.TRUE.equals(rule.getOptionalOldSelf());
+        if (compiled.transition() && old == ABSENT && !optionalOldSelf) {
+            return; // a transition rule needs the old value, unless oldSelf is an optional
         }
         Map<String, Object> variables = new HashMap<>(4);
         variables.put(CelValues.SELF, CelValues.of(schema, value));
-        if (old != ABSENT) {
+        if (optionalOldSelf) {
+            variables.put(CelValues.OLD_SELF, old == ABSENT ? Optional.empty() : Optional.of(CelValues.of(schema, old)));
+        } else if (old != ABSENT) {
             variables.put(CelValues.OLD_SELF, CelValues.of(schema, old));
         }
         Object result;
         try {
             result = compiled.evaluate(variables);
+        } catch (CelCostLimit.Exceeded exceeded) {
+            violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type + ": '"
+                    + exceeded.getMessage() + "': no further validation rules will be run due to call cost exceeds "
+                    + "limit for rule: " + ruleText(rule)));
+            stopped = true;
+            return;
         } catch (CelEvaluationException | RuntimeException failed) {
             violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type + ": "
                     + evaluationError(failed) + " evaluating rule: " + ruleText(rule)));
@@ -184,8 +203,16 @@ final class CelValidation {
         return (rule.getMessage() == null || rule.getMessage().isEmpty() ? rule.getRule() : rule.getMessage()).strip();
     }
 
-    /** cel-java's evaluation error in cel-go's words where they differ ({@code no such key: tls}). */
+    /**
+     * cel-java's evaluation error in cel-go's words where they differ ({@code no such key: tls}); a Kubernetes library
+     * function's own error as it is.
+     */
     private static String evaluationError(Exception failed) {
+        for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CelLibrary.FunctionError error) {
+                return error.getMessage();
+            }
+        }
         String message = String.valueOf(failed.getMessage());
         Matcher missing = MISSING_KEY.matcher(message);
         if (missing.find()) {

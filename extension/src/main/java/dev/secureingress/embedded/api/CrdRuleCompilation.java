@@ -16,7 +16,8 @@ import java.util.Objects;
  * {@code spec.validation.openAPIV3Schema.properties[spec].x-kubernetes-validations[0].rule: Invalid value:
  * apiextensions.ValidationRule{Rule:"self.used <=", ...}: compilation failed: ERROR: <input>:1:13: ...}. The path
  * starts at {@code spec.validation} when every version has the same schema, as the API server's internal form has it,
- * else at {@code spec.versions[i].schema}. The compiler's messages are cel-java's, which word some errors differently
+ * else at {@code spec.versions[i].schema}. {@code optionalOldSelf} may be set only on a rule that reads
+ * {@code oldSelf}. The compiler's messages are cel-java's, which word some errors differently
  * from cel-go's.
  */
 final class CrdRuleCompilation {
@@ -82,10 +83,14 @@ final class CrdRuleCompilation {
             violations.add(new ObjectValidation.Violation("FieldValueRequired", path + ".rule", "Required value"));
             return;
         }
-        CelPrograms.Compiled compiled = CelPrograms.rule(rule.getRule());
+        CelPrograms.Compiled compiled = Boolean.TRUE.equals(rule.getOptionalOldSelf())
+                ? CelPrograms.ruleWithOptionalOldSelf(rule.getRule()) : CelPrograms.rule(rule.getRule());
         if (!compiled.compiles()) {
             violations.add(new ObjectValidation.Violation("FieldValueInvalid", path + ".rule", "Invalid value: "
                     + goValue(rule) + ": compilation failed: " + compiled.errors()));
+        } else if (rule.getOptionalOldSelf() != null && !compiled.transition()) {
+            violations.add(new ObjectValidation.Violation("FieldValueInvalid", path + ".optionalOldSelf",
+                    "Invalid value: " + rule.getOptionalOldSelf() + ": may not be set if oldSelf is not used in rule"));
         }
         if (rule.getMessageExpression() != null && !rule.getMessageExpression().isEmpty()) {
             CelPrograms.Compiled message = CelPrograms.messageExpression(rule.getMessageExpression());
