@@ -19,10 +19,10 @@ import java.util.Map;
  * RequestRedirect and URLRewrite, a GatewayClass's {@code controllerName} may not change, ... The API server
  * evaluates them with {@link CelValidation}.
  *
- * <p>Covered: Gateway, GatewayClass, HTTPRoute, BackendTLSPolicy, and GRPCRoute's references, method matches and
- * filters (ReferenceGrant has none). Left out: the rules on status fields, the rules on a whole GRPCRoute's rules
- * (unique names, at most 128 matches), HTTPRoute's rules on filters of backendRefs that rewrite a prefix match, and
- * TLSRoute's rules (not in v1.4's standard channel).
+ * <p>Covered: Gateway, GatewayClass, HTTPRoute, BackendTLSPolicy, and GRPCRoute's references, rules (at most 128
+ * matches in all), method matches and filters (ReferenceGrant has none). Left out: the rules on status fields,
+ * unique names of a GRPCRoute's rules (experimental in the sources at hand), and TLSRoute's rules (not in v1.4's
+ * standard channel).
  */
 final class GatewayApiRules {
 
@@ -37,6 +37,9 @@ final class GatewayApiRules {
 
     /** The same target: group, kind and name are equal. */
     private static final String SAME_TARGET = "p1.group == p2.group && p1.kind == p2.kind && p1.name == p2.name";
+
+    private static final String TOTAL_MATCHES = "While 16 rules and 64 matches per rule are allowed, the total number "
+            + "of matches across all rules in a route must be less than 128";
 
     private static final List<ValidationRule> PARENT_REFS = List.of(
             rule("sectionName must be specified when parentRefs includes 2 or more references to the same parent",
@@ -146,6 +149,7 @@ final class GatewayApiRules {
     private static List<Rules> grpcRouteRules() {
         List<Rules> rules = new ArrayList<>(List.of(
                 at("spec.parentRefs", PARENT_REFS),
+                at("spec.rules", rule(TOTAL_MATCHES, totalMatches(true))),
                 at("spec.rules[].backendRefs[]", SERVICE_PORT),
                 at("spec.rules[].matches[].method",
                         rule("One or both of 'service' or 'method' must be specified",
@@ -200,8 +204,7 @@ final class GatewayApiRules {
                 at("spec.rules",
                         rule("Rule name must be unique within the route",
                                 "self.all(l1, !has(l1.name) || self.exists_one(l2, has(l2.name) && l1.name == l2.name))"),
-                        rule("While 16 rules and 64 matches per rule are allowed, the total number of matches across "
-                                + "all rules in a route must be less than 128", totalMatches())),
+                        rule(TOTAL_MATCHES, totalMatches(false))),
                 at("spec.rules[]",
                         rule("RequestRedirect filter must not be used together with backendRefs",
                                 "(has(self.backendRefs) && size(self.backendRefs) > 0) ? (!has(self.filters) || "
@@ -215,6 +218,18 @@ final class GatewayApiRules {
                                 + "must be specified", "(has(self.filters) && self.filters.exists_one(f, "
                                 + "has(f.urlRewrite) && has(f.urlRewrite.path) && f.urlRewrite.path.type == "
                                 + "'ReplacePrefixMatch' && has(f.urlRewrite.path.replacePrefixMatch)))"
+                                + prefixMatchOnly),
+                        rule("Within backendRefs, when using RequestRedirect filter with path.replacePrefixMatch, "
+                                + "exactly one PathPrefix match must be specified", "(has(self.backendRefs) && "
+                                + "self.backendRefs.exists_one(b, (has(b.filters) && b.filters.exists_one(f, "
+                                + "has(f.requestRedirect) && has(f.requestRedirect.path) && f.requestRedirect.path.type"
+                                + " == 'ReplacePrefixMatch' && has(f.requestRedirect.path.replacePrefixMatch))) ))"
+                                + prefixMatchOnly),
+                        rule("Within backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly "
+                                + "one PathPrefix match must be specified", "(has(self.backendRefs) && "
+                                + "self.backendRefs.exists_one(b, (has(b.filters) && b.filters.exists_one(f, "
+                                + "has(f.urlRewrite) && has(f.urlRewrite.path) && f.urlRewrite.path.type == "
+                                + "'ReplacePrefixMatch' && has(f.urlRewrite.path.replacePrefixMatch))) ))"
                                 + prefixMatchOnly)),
                 at("spec.rules[].matches[].path", pathMatchRules()),
                 at("spec.rules[].timeouts", rule("backendRequest timeout cannot be longer than request timeout",
@@ -235,11 +250,16 @@ final class GatewayApiRules {
         return rules;
     }
 
-    /** The sum of the matches of the (up to 16) rules, written out: CEL has no sum over a list. */
-    private static String totalMatches() {
+    /**
+     * The sum of the matches of the (up to 16) rules, written out as the CRDs write it; a GRPCRoute's rule may have
+     * no {@code matches} ({@code guarded}).
+     */
+    private static String totalMatches(boolean guarded) {
         List<String> terms = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            terms.add("(self.size() > " + i + " ? self[" + i + "].matches.size() : 0)");
+            String size = "self[" + i + "].matches.size()";
+            terms.add("(self.size() > " + i + " ? " + (guarded ? "(has(self[" + i + "].matches) ? " + size + " : 0)"
+                    : size) + " : 0)");
         }
         return String.join(" + ", terms) + " <= 128";
     }

@@ -174,6 +174,52 @@ class Fabric8GatewayApiRulesTest {
     }
 
     @Test
+    void aBackendRefFilterThatReplacesAPrefixNeedsExactlyOnePathPrefixMatch() {
+        String route = """
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: HTTPRoute
+                metadata: {name: %s, namespace: default}
+                spec:
+                  parentRefs: [{name: mygateway}]
+                  rules:
+                  - matches: %s
+                    backendRefs:
+                    - name: httpbin
+                      port: 8000
+                      filters:
+                      - type: URLRewrite
+                        urlRewrite: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /v2}}
+                """;
+        GenericKubernetesResource two = ApiJson.read(route.formatted("two-prefixes",
+                "[{path: {type: PathPrefix, value: /a}}, {path: {type: PathPrefix, value: /b}}]"),
+                GenericKubernetesResource.class);
+        GenericKubernetesResource one = ApiJson.read(route.formatted("one-prefix",
+                "[{path: {type: PathPrefix, value: /a}}]"), GenericKubernetesResource.class);
+
+        assertRefused(() -> api.client().resource(two).create(), "spec.rules[0]: Invalid value: \"object\": Within "
+                + "backendRefs, When using URLRewrite filter with path.replacePrefixMatch, exactly one PathPrefix match "
+                + "must be specified");
+        assertThat(api.client().resource(one).create().getMetadata().getUid()).isNotEmpty();
+    }
+
+    @Test
+    void aGrpcRouteWhoseRulesHaveNoMatchesPassesTheTotalMatchesRule() {
+        GenericKubernetesResource route = ApiJson.read("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: GRPCRoute
+                metadata: {name: catch-all, namespace: default}
+                spec:
+                  parentRefs: [{name: mygateway}]
+                  rules:
+                  - backendRefs: [{name: grpc, port: 9000}]
+                  - matches: [{method: {service: example.Echo}}]
+                    backendRefs: [{name: grpc, port: 9000}]
+                """, GenericKubernetesResource.class);
+
+        assertThat(api.client().resource(route).create().getMetadata().getUid()).isNotEmpty();
+    }
+
+    @Test
     void aCrdAUserAppliesBringsItsOwnRules() {
         CustomResourceDefinition crd = ApiJson.read("""
                 apiVersion: apiextensions.k8s.io/v1
