@@ -17,6 +17,8 @@ final class CelCostLimit implements CelEvaluationListener {
 
     /** The API server's limit of one evaluation of a rule. */
     static final long PER_CALL_LIMIT = 1_000_000;
+    /** The API server's budget of all the rule evaluations of one write of a custom resource. */
+    static final long PER_OBJECT_BUDGET = 10_000_000;
 
     private final long limit;
     private long cost;

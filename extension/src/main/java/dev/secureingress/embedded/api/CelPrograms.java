@@ -63,8 +63,18 @@ final class CelPrograms {
          * @throws CelCostLimit.Exceeded when the evaluation goes past it
          */
         Object evaluate(Map<String, Object> variables) throws CelEvaluationException {
+            return evaluate(variables, new CelCostLimit(CelCostLimit.PER_CALL_LIMIT));
+        }
+
+        /**
+         * The value of the expression for these variables, within {@code cost}'s limit, which counts what the
+         * evaluation costs.
+         *
+         * @throws CelCostLimit.Exceeded when the evaluation goes past the limit
+         */
+        Object evaluate(Map<String, Object> variables, CelCostLimit cost) throws CelEvaluationException {
             try {
-                return program.trace(variables, new CelCostLimit(CelCostLimit.PER_CALL_LIMIT));
+                return program.trace(variables, cost);
             } catch (CelEvaluationException failed) {
                 for (Throwable cause = failed; cause != null; cause = cause.getCause()) {
                     if (cause instanceof CelCostLimit.Exceeded exceeded) {

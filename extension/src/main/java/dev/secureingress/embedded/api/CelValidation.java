@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * too, with {@code oldSelf} an optional ({@code optional.none()} where there is no old value). A rule that goes past
  * the per-call cost limit ({@link CelCostLimit}) is reported as {@code 'operation cancelled: actual cost limit
  * exceeded': no further validation rules will be run due to call cost exceeds limit for rule: <rule>}, and no further
- * rule is evaluated. Not enforced: the per-object cost budget and the static cost estimate of a CRD's rules.
+ * rule is evaluated; so is a write whose rules together spend the per-object budget ({@code validation failed due to
+ * running out of cost budget, no further validation rules will be run}). Not checked: the static cost estimate of a
+ * CRD's rules.
  */
 final class CelValidation {
 
@@ -40,8 +42,9 @@ final class CelValidation {
     private static final Pattern MISSING_KEY = Pattern.compile("key '([^']*)' is not present in map\\.?");
 
     private final List<ObjectValidation.Violation> violations = new ArrayList<>();
-    /** A rule went past its cost limit: no further rule is evaluated, as on the API server. */
+    /** A rule went past its cost limit or the budget ran out: no further rule is evaluated, as on the API server. */
     private boolean stopped;
+    private long remainingBudget = CelCostLimit.PER_OBJECT_BUDGET;
 
     private CelValidation() {
     }
@@ -151,9 +154,17 @@ final class CelValidation {
         } else if (old != ABSENT) {
             variables.put(CelValues.OLD_SELF, CelValues.of(schema, old));
         }
+        if (remainingBudget <= 0) {
+            outOfBudget(field, type);
+            return;
+        }
         Object result;
+        CelCostLimit cost = new CelCostLimit(CelCostLimit.PER_CALL_LIMIT);
         try {
-            result = compiled.evaluate(variables);
+            result = compiled.evaluate(variables, cost);
+            if (spend(cost, field, type)) {
+                return;
+            }
         } catch (CelCostLimit.Exceeded exceeded) {
             violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type + ": '"
                     + exceeded.getMessage() + "': no further validation rules will be run due to call cost exceeds "
@@ -161,8 +172,10 @@ final class CelValidation {
             stopped = true;
             return;
         } catch (CelEvaluationException | RuntimeException failed) {
-            violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type + ": "
-                    + evaluationError(failed) + " evaluating rule: " + ruleText(rule)));
+            if (!spend(cost, field, type)) {
+                violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type
+                        + ": " + evaluationError(failed) + " evaluating rule: " + ruleText(rule)));
+            }
             return;
         }
         if (Boolean.TRUE.equals(result)) {
@@ -178,6 +191,22 @@ final class CelValidation {
                     case "FieldValueDuplicate" -> "Duplicate value: " + type;
                     default -> "Invalid value: " + type + ": " + message;
                 }));
+    }
+
+    /** Takes what an evaluation cost from the budget; true (and reported) when the budget has run out. */
+    private boolean spend(CelCostLimit cost, String field, String type) {
+        if (cost.cost() > remainingBudget) {
+            outOfBudget(field, type);
+            return true;
+        }
+        remainingBudget -= cost.cost();
+        return false;
+    }
+
+    private void outOfBudget(String field, String type) {
+        violations.add(new ObjectValidation.Violation("FieldValueInvalid", field, "Invalid value: " + type
+                + ": validation failed due to running out of cost budget, no further validation rules will be run"));
+        stopped = true;
     }
 
     /** The rule's messageExpression's value when it makes a one-line message, else its message or the default. */

@@ -160,4 +160,35 @@ class KubernetesCelLibrariesTest {
         assertThat(CelValidation.check(schema, Map.of("a", items.subList(0, 100), "b", "x"), null))
                 .extracting(ObjectValidation.Violation::field).containsExactly("b");
     }
+
+    @Test
+    void rulesThatTogetherSpendThePerObjectBudgetStopWithTheApiServersMessage() {
+        JSONSchemaProps schema = ApiJson.read("""
+                type: object
+                properties:
+                  lists:
+                    type: array
+                    items:
+                      type: array
+                      items: {type: integer}
+                      x-kubernetes-validations:
+                      - rule: "self.all(x, self.all(y, x + y >= 0))"
+                """, JSONSchemaProps.class);
+        List<Long> items = new ArrayList<>();
+        for (long i = 0; i < 300; i++) {
+            items.add(i);
+        }
+
+        List<ObjectValidation.Violation> few = CelValidation.check(schema, Map.of("lists", List.of(items, items)),
+                null);
+        List<ObjectValidation.Violation> many = CelValidation.check(schema,
+                Map.of("lists", java.util.Collections.nCopies(30, items)), null);
+
+        assertThat(few).isEmpty();
+        assertThat(many).singleElement().satisfies(violation -> {
+            assertThat(violation.field()).startsWith("lists[").isNotEqualTo("lists[29]");
+            assertThat(violation.message()).isEqualTo("Invalid value: \"array\": validation failed due to running out "
+                    + "of cost budget, no further validation rules will be run");
+        });
+    }
 }
