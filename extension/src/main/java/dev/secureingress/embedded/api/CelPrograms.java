@@ -19,6 +19,12 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.validator.CelValidator;
+import dev.cel.validator.CelValidatorFactory;
+import dev.cel.validator.validators.DurationLiteralValidator;
+import dev.cel.validator.validators.HomogeneousLiteralValidator;
+import dev.cel.validator.validators.RegexLiteralValidator;
+import dev.cel.validator.validators.TimestampLiteralValidator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +111,7 @@ final class CelPrograms {
     static Compiled ruleWithOptionalOldSelf(String rule) {
         return OPTIONAL_OLD_SELF_RULES.computeIfAbsent(rule, text -> {
             try {
-                CelValidationResult result = OptionalOldSelf.COMPILER.compile(text);
+                CelValidationResult result = Full.validated(OptionalOldSelf.COMPILER.compile(text));
                 return result.hasError() ? new Compiled(null, result.getErrorString(), false)
                         : program(result.getAst(), SimpleType.BOOL, Full.RUNTIME);
             } catch (Exception invalid) {
@@ -157,7 +163,7 @@ final class CelPrograms {
                         CheckedExpr.parseFrom(Base64.getDecoder().decode(precompiled))).getAst(), resultType,
                         LeanRuntime.RUNTIME);
             }
-            CelValidationResult result = Full.COMPILER.compile(text);
+            CelValidationResult result = Full.validated(Full.COMPILER.compile(text));
             return result.hasError() ? new Compiled(null, result.getErrorString(), false)
                     : program(result.getAst(), resultType, Full.RUNTIME);
         } catch (Exception invalid) {
@@ -223,6 +229,27 @@ final class CelPrograms {
                 .addLibraries(CelExtensions.strings(), CelExtensions.optional(), CelExtensions.sets(options(true)))
                 .addLibraries(KUBERNETES)
                 .build();
+
+        /**
+         * The literals checked as kube-apiserver checks them when it compiles: durations, timestamps and regular
+         * expressions that parse, lists and maps of one type.
+         */
+        static final CelValidator LITERALS = CelValidatorFactory.standardCelValidatorBuilder(COMPILER, RUNTIME)
+                .addAstValidators(DurationLiteralValidator.INSTANCE, TimestampLiteralValidator.INSTANCE,
+                        RegexLiteralValidator.INSTANCE, HomogeneousLiteralValidator.newInstance())
+                .build();
+
+        /** {@code compiled}, or the errors of its literals. */
+        static CelValidationResult validated(CelValidationResult compiled) {
+            if (compiled.hasError()) {
+                return compiled;
+            }
+            try {
+                return LITERALS.validate(compiled.getAst());
+            } catch (CelValidationException unexpected) {
+                return compiled;
+            }
+        }
 
         static CelCompiler compiler(CelType oldSelf) {
             return CelCompilerFactory.standardCelCompilerBuilder()

@@ -17,8 +17,9 @@ import java.util.Objects;
  * apiextensions.ValidationRule{Rule:"self.used <=", ...}: compilation failed: ERROR: <input>:1:13: ...}. The path
  * starts at {@code spec.validation} when every version has the same schema, as the API server's internal form has it,
  * else at {@code spec.versions[i].schema}. {@code optionalOldSelf} may be set only on a rule that reads
- * {@code oldSelf}. The compiler's messages are cel-java's, which word some errors differently
- * from cel-go's.
+ * {@code oldSelf}. As on the API server, a literal that does not parse (a regular expression, a
+ * duration, a timestamp) or a list or map literal of mixed types fails the compilation. The compiler's messages are
+ * cel-java's, which word some errors differently from cel-go's.
  */
 final class CrdRuleCompilation {
 

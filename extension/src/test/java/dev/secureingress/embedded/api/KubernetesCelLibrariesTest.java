@@ -191,4 +191,20 @@ class KubernetesCelLibrariesTest {
                     + "of cost budget, no further validation rules will be run");
         });
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            self.name.matches('[a-z') | [a-z
+            duration('1 hour') > duration('1s') | 1 hour
+            timestamp('yesterday') > timestamp('2024-01-01T00:00:00Z') | yesterday
+            [1, 'a'].size() == 2 | 'a'
+            """)
+    void aRuleWithAnInvalidLiteralDoesNotCompileAsOnTheApiServer(String rule, String literal) {
+        CelPrograms.Compiled compiled = CelPrograms.rule(rule);
+
+        assertThat(compiled.compiles()).as(rule).isFalse();
+        assertThat(compiled.errors()).as(rule).contains("ERROR: <input>:1:").contains(literal);
+        assertThat(CelPrograms.rule("self.name.matches('[a-z]') && duration('1h') > duration('1s') && [1, 2].size() == 2")
+                .compiles()).isTrue();
+    }
 }
