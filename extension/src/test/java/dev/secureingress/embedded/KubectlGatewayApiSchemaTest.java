@@ -319,6 +319,14 @@ class KubectlGatewayApiSchemaTest {
     }
 
     @Test
+    void kubectlWaitsForTheGatewayApiCrdsToBeEstablished() {
+        succeeds(kubectl.run("wait", "--for=condition=Established", "--timeout=30s",
+                "crd/gateways.gateway.networking.k8s.io", "crd/httproutes.gateway.networking.k8s.io"),
+                "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io condition met",
+                "customresourcedefinition.apiextensions.k8s.io/httproutes.gateway.networking.k8s.io condition met");
+    }
+
+    @Test
     void aValueNotOfItsCrdsFormatIsRefusedWithTheApiServersMessage() {
         succeeds(kubectl.runWithInput("""
                 apiVersion: apiextensions.k8s.io/v1

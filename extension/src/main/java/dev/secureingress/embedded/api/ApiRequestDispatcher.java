@@ -35,7 +35,8 @@ import java.util.function.UnaryOperator;
  * {@link ServerSideApplyRequests} (apply patches), {@link ObjectReads} (GET, watches) and {@link ObjectDeletion}
  * (DELETE) over fabric8's CRUD store ({@link WatchedStore}); after a write, {@link RootCaPublisher} does what a
  * cluster's root-CA publisher would, and after a write to a CustomResourceDefinition {@link CustomResourceStorage}
- * what it does to the storage of its resource. Protobuf bodies are read into JSON first; dry-run
+ * what it does to the storage of its resource and {@link CrdEstablishment} what the CRD controllers write into its
+ * status. Protobuf bodies are read into JSON first; dry-run
  * requests are carried out on a copy ({@link DryRun}).
  */
 final class ApiRequestDispatcher extends Dispatcher {
@@ -62,6 +63,7 @@ final class ApiRequestDispatcher extends Dispatcher {
     private final ObjectDeletion deletion = new ObjectDeletion(store, discovery);
     private final RootCaPublisher rootCaPublisher = new RootCaPublisher(store, creation, clock);
     private final CustomResourceStorage customResourceStorage = new CustomResourceStorage(store);
+    private final CrdEstablishment crdEstablishment = new CrdEstablishment(store, clock);
     private final ApiOpenApiV3 openApi;
     private final Map<String, String> versionInfo;
     /** What {@link #registerCustomResource} registered, for {@link #copy()}. */
@@ -168,6 +170,11 @@ final class ApiRequestDispatcher extends Dispatcher {
             forgetStoredCrds();
             if (response.code() < HttpURLConnection.HTTP_MULT_CHOICE) {
                 customResourceStorage.afterWrite(crdBefore, customResourceStorage.stored(target));
+                String written = target.name() != null ? target.name() : writtenName(response);
+                if (target.subresource() == null && request.method() != HttpMethod.DELETE && written != null) {
+                    crdEstablishment.afterWrite(written);
+                    forgetStoredCrds();
+                }
             }
         }
         if (response.code() < HttpURLConnection.HTTP_MULT_CHOICE) {
@@ -262,6 +269,16 @@ final class ApiRequestDispatcher extends Dispatcher {
         String path = request.getPath();
         return path.contains("?watch=true") || path.contains("&watch=true") || path.contains("?watch=1")
                 || path.contains("&watch=1");
+    }
+
+    /** The name of the object a successful write answered with; null when the answer holds none. */
+    private static String writtenName(MockResponse response) {
+        try {
+            Object name = ObjectFields.at(ApiJson.parseObject(bodyOf(response)), "metadata", "name");
+            return name instanceof String text ? text : null;
+        } catch (RuntimeException noObject) {
+            return null;
+        }
     }
 
     /** The store answers some errors with an empty body; kubectl prints a real server's Status message. */

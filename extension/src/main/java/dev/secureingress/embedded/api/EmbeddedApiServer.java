@@ -29,6 +29,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -451,6 +452,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
 
     private static void seed(ApiRequestDispatcher dispatcher) {
         for (Map<String, Object> crd : GatewayApiCrds.standardChannelObjects()) {
+            CrdEstablishment.establish(crd, Clock.systemUTC());
             dispatcher.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
             for (Object version : (List<?>) ObjectFields.at(crd, "spec", "versions")) {
                 dispatcher.registerCustomResource(new CustomResourceDefinitionContext.Builder()

@@ -84,6 +84,26 @@ public final class ClusterStatusSimulator {
         }
     }
 
+    /**
+     * Marks the CRDs as an API server marks CRDs whose names another CRD already serves: names not accepted, not
+     * Established.
+     */
+    public void crdsNotEstablished(List<String> names) {
+        for (String name : names) {
+            client.apiextensions().v1().customResourceDefinitions().withName(name).editStatus(crd -> {
+                CustomResourceDefinitionStatus status = new CustomResourceDefinitionStatus();
+                status.setConditions(List.of(new CustomResourceDefinitionConditionBuilder()
+                                .withType("NamesAccepted").withStatus("False").withReason("NameConflict")
+                                .withMessage("the plural name is already in use").build(),
+                        new CustomResourceDefinitionConditionBuilder()
+                                .withType("Established").withStatus("False").withReason("NotAccepted")
+                                .withMessage("not all names are accepted").build()));
+                crd.setStatus(status);
+                return crd;
+            });
+        }
+    }
+
     /** Marks every CRD Established whenever it is created or updated, as a real API server does. */
     public AutoCloseable establishCrdsWhenApplied() {
         SharedIndexInformer<CustomResourceDefinition> informer = client.apiextensions().v1().customResourceDefinitions()

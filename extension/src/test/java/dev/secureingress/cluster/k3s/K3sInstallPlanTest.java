@@ -84,7 +84,9 @@ class K3sInstallPlanTest {
         steps.get(1).run(client);
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("gateways.gateway.networking.k8s.io")
                 .get().getMetadata().getAnnotations()).containsEntry("gateway.networking.k8s.io/bundle-version", "v1.3.0");
-        assertTimesOut(steps.get(2), "CustomResourceDefinition gatewayclasses.gateway.networking.k8s.io (generation 2) has no status conditions yet");
+        controllers.crdsNotEstablished(K3sInstallPlan.GATEWAY_API_CRDS);
+        assertTimesOut(steps.get(2), "CustomResourceDefinition gatewayclasses.gateway.networking.k8s.io (generation 2): ",
+                "Established=False (NotAccepted: not all names are accepted)");
         controllers.crdsEstablished(K3sInstallPlan.GATEWAY_API_CRDS);
         steps.get(2).run(client);
 

@@ -284,11 +284,11 @@ class CustomResourceStorageTest {
     }
 
     /**
-     * The CRD of pets (spec.species defaults to cat, spec.legs has no default; a status subresource) with the dog rex
-     * stored.
+     * The CRD of pets (spec.species defaults to cat, spec.legs has no default; a status subresource), as stored once
+     * established, with the dog rex stored.
      */
     private static CustomResourceDefinition createPets(String group) {
-        CustomResourceDefinition crd = api.client().apiextensions().v1().customResourceDefinitions()
+        api.client().apiextensions().v1().customResourceDefinitions()
                 .resource(api.client().getKubernetesSerialization().unmarshal("""
                         apiVersion: apiextensions.k8s.io/v1
                         kind: CustomResourceDefinition
@@ -318,7 +318,8 @@ class CustomResourceStorageTest {
                         """.formatted(group, group), CustomResourceDefinition.class)).create();
         api.client().genericKubernetesResources(pets(group)).inNamespace("default").resource(pet(group, "rex", "dog"))
                 .create();
-        return crd;
+        // as read after the API server established it (a write of its status)
+        return api.client().apiextensions().v1().customResourceDefinitions().withName("pets." + group).get();
     }
 
     private static GenericKubernetesResource pet(String group, String name, String species) {

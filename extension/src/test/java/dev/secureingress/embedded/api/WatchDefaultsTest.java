@@ -40,8 +40,10 @@ class WatchDefaultsTest {
     }
 
     private static void watchSendsTheDefaultsACrdGained(KubernetesClient client, String group) throws Exception {
+        client.apiextensions().v1().customResourceDefinitions().resource(petCrd(group)).create();
+        // as read after the API server established it (a write of its status)
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions()
-                .resource(petCrd(group)).create();
+                .withName("pets." + group).get();
         ResourceDefinitionContext pets = new ResourceDefinitionContext.Builder().withGroup(group).withVersion("v1")
                 .withKind("Pet").withPlural("pets").withNamespaced(true).build();
         client.genericKubernetesResources(pets).inNamespace("default").resource(pet(group)).create();
