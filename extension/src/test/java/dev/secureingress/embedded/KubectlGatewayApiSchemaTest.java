@@ -327,6 +327,30 @@ class KubectlGatewayApiSchemaTest {
     }
 
     @Test
+    void theGatewayControllerWatchesAgainAfterTheGatewayCrdChanged() {
+        // a change to the CRD's spec ends the controller's watch of Gateways; it must watch again to see this one
+        succeeds(kubectl.run("patch", "crd", "gateways.gateway.networking.k8s.io", "--type=merge",
+                "-p", "{\"spec\":{\"names\":{\"categories\":[\"gateway-api\"]}}}"),
+                "customresourcedefinition.apiextensions.k8s.io/gateways.gateway.networking.k8s.io patched");
+        succeeds(kubectl.runWithInput("""
+                apiVersion: gateway.networking.k8s.io/v1
+                kind: Gateway
+                metadata:
+                  name: after-crd-change
+                spec:
+                  gatewayClassName: istio
+                  listeners:
+                  - name: http
+                    port: 8088
+                    protocol: HTTP
+                """, "apply", "-f", "-"), "gateway.gateway.networking.k8s.io/after-crd-change created");
+
+        succeeds(kubectl.run("wait", "--for=condition=programmed", "gtw/after-crd-change", "--timeout=60s"),
+                "gateway.gateway.networking.k8s.io/after-crd-change condition met");
+        assertThat(succeeds(kubectl.run("get", "gateway-api")).out()).contains("after-crd-change");
+    }
+
+    @Test
     void aValueNotOfItsCrdsFormatIsRefusedWithTheApiServersMessage() {
         succeeds(kubectl.runWithInput("""
                 apiVersion: apiextensions.k8s.io/v1
