@@ -159,8 +159,8 @@ public final class EmbeddedApiServer implements AutoCloseable {
             return dispatcher;
         }).whenComplete((dispatcher, failure) -> {
             if (failure == null) {
-                LOG.info("Embedded Kubernetes API server seeded in {} ms; it serves HTTPS on {}:{} from the first"
-                        + " request for its address", (System.nanoTime() - started) / 1_000_000, HOST, port);
+                LOG.info("Embedded Kubernetes API server seeded in {} ms; its HTTPS listener on {}:{} starts when"
+                        + " its address is first asked for", (System.nanoTime() - started) / 1_000_000, HOST, port);
                 ready.complete(dispatcher);
             } else {
                 ready.completeExceptionally(failure instanceof CompletionException ? failure.getCause() : failure);
