@@ -2,6 +2,7 @@ package dev.secureingress.cli;
 
 import dev.secureingress.embedded.EmbeddedBootBenchmark;
 import dev.secureingress.embedded.RotationBenchmark;
+import dev.secureingress.embedded.api.GatewayWriteBenchmark;
 import dev.secureingress.embedded.api.OpenApiBenchmark;
 import dev.secureingress.embedded.dataplane.GatewayBenchmark;
 import dev.secureingress.embedded.workload.WorkloadBenchmark;
@@ -21,7 +22,8 @@ public final class Benchmarks {
             new WorkloadBenchmark(),
             new GatewayControllerBenchmark(),
             new EmbeddedBootBenchmark(),
-            new OpenApiBenchmark());
+            new OpenApiBenchmark(),
+            new GatewayWriteBenchmark());
 
     private Benchmarks() {
     }
