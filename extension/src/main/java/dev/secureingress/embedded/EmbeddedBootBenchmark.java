@@ -3,6 +3,7 @@ package dev.secureingress.embedded;
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
 import dev.secureingress.cli.FreshJvm;
+import dev.secureingress.cli.MedianOfRuns;
 import dev.secureingress.cluster.BoundedWait;
 import dev.secureingress.cluster.FixtureDeployer;
 import dev.secureingress.fixtures.Fixture;
@@ -87,8 +88,7 @@ public final class EmbeddedBootBenchmark implements Benchmark {
      */
     private static void coldBoots(Figures figures, String figure, FreshJvm jvm) throws IOException, InterruptedException {
         String cpuFigure = figure.substring(0, figure.length() - ".ms".length()) + ".cpu.ms";
-        List<Double> cold = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
+        MedianOfRuns medians = new MedianOfRuns();
         for (int run = 0; run < Math.min(COLD_RUNS, figures.repetitions()); run++) {
             FreshJvm.Run boot = jvm.run();
             Optional<String> ready = boot.valueAfter(READY);
@@ -97,15 +97,11 @@ public final class EmbeddedBootBenchmark implements Benchmark {
                         + boot.tail(20));
                 return;
             }
-            cold.add((double) (Long.parseLong(ready.get()) - boot.spawnedEpochMillis()));
-            boot.valueAfter(READY_CPU).map(Double::parseDouble).filter(millis -> millis > 0).ifPresent(cpu::add);
+            medians.nextRun()
+                    .add(figure, Long.parseLong(ready.get()) - boot.spawnedEpochMillis())
+                    .add(cpuFigure, boot.valueAfter(READY_CPU).map(Double::parseDouble).filter(millis -> millis > 0));
         }
-        figures.report(figure, Figures.median(cold), "ms");
-        if (cpu.size() == cold.size()) {
-            figures.report(cpuFigure, Figures.median(cpu), "ms");
-        } else {
-            figures.skip(cpuFigure, "the fresh JVM " + jvm.options() + " did not report its CPU time at every ready line");
-        }
+        medians.report(figures, "ms");
     }
 
     /** Starts a cluster, deploys the httpbin fixture and returns once its pod has answered a request. */

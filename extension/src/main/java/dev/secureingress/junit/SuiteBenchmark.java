@@ -3,6 +3,7 @@ package dev.secureingress.junit;
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
 import dev.secureingress.cli.FreshJvm;
+import dev.secureingress.cli.MedianOfRuns;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
@@ -81,30 +82,20 @@ public final class SuiteBenchmark implements Benchmark {
      * passing assertion.
      */
     private static boolean firstGreens(Figures figures, FreshJvm jvm) throws IOException, InterruptedException {
-        List<Double> wall = new ArrayList<>();
-        List<Double> cpu = new ArrayList<>();
-        List<Double> perTest = new ArrayList<>();
+        MedianOfRuns medians = new MedianOfRuns();
         for (int run = 0; run < Math.min(FRESH_RUNS, figures.repetitions()); run++) {
             FreshJvm.Run fresh = jvm.run();
             Optional<Long> firstGreen = firstGreen(figures, "suite.first-green.ms", fresh);
             if (firstGreen.isEmpty()) {
                 return false;
             }
-            wall.add((double) firstGreen.get());
-            fresh.valueAfter(FIRST_GREEN_CPU).map(Double::parseDouble).filter(millis -> millis > 0).ifPresent(cpu::add);
-            fresh.valueAfter(PER_TEST).map(Double::parseDouble).ifPresent(perTest::add);
+            medians.nextRun()
+                    .add("suite.first-green.ms", firstGreen.get())
+                    .add("suite.first-green.cpu.ms",
+                            fresh.valueAfter(FIRST_GREEN_CPU).map(Double::parseDouble).filter(millis -> millis > 0))
+                    .add("suite.per-test.ms", fresh.valueAfter(PER_TEST).map(Double::parseDouble));
         }
-        figures.report("suite.first-green.ms", Figures.median(wall), "ms");
-        if (cpu.size() == wall.size()) {
-            figures.report("suite.first-green.cpu.ms", Figures.median(cpu), "ms");
-        } else {
-            figures.skip("suite.first-green.cpu.ms", "a benchmark JVM reported no CPU time at its first passing assertion");
-        }
-        if (perTest.size() == wall.size()) {
-            figures.report("suite.per-test.ms", Figures.median(perTest), "ms");
-        } else {
-            figures.skip("suite.per-test.ms", "a benchmark JVM reported no per-test figure");
-        }
+        medians.report(figures, "ms");
         return true;
     }
 

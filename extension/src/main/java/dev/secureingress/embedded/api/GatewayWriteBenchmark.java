@@ -3,6 +3,7 @@ package dev.secureingress.embedded.api;
 import dev.secureingress.cli.Benchmark;
 import dev.secureingress.cli.Figures;
 import dev.secureingress.cli.FreshJvm;
+import dev.secureingress.cli.MedianOfRuns;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.Gateway;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GatewayBuilder;
@@ -11,9 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,9 +44,7 @@ public final class GatewayWriteBenchmark implements Benchmark {
     @Override
     public void run(Figures figures) throws Exception {
         FreshJvm jvm = FreshJvm.running(GatewayWriteBenchmark.class, CHILD_TIMEOUT);
-        List<Double> first = new ArrayList<>();
-        List<Double> firstCpu = new ArrayList<>();
-        List<Double> second = new ArrayList<>();
+        MedianOfRuns medians = new MedianOfRuns();
         for (int run = 0; run < Math.min(FRESH_RUNS, figures.repetitions()); run++) {
             FreshJvm.Run fresh = jvm.run();
             Optional<Double> firstWrite = fresh.valueAfter(FIRST).map(Double::parseDouble);
@@ -56,21 +53,12 @@ public final class GatewayWriteBenchmark implements Benchmark {
                         + ") reported no Gateway write; its last output:\n" + fresh.tail(20));
                 return;
             }
-            first.add(firstWrite.get());
-            fresh.valueAfter(FIRST_CPU).map(Double::parseDouble).ifPresent(firstCpu::add);
-            fresh.valueAfter(SECOND).map(Double::parseDouble).ifPresent(second::add);
+            medians.nextRun()
+                    .add("embedded.api.gateway.first-write.ms", firstWrite.get())
+                    .add("embedded.api.gateway.first-write.cpu.ms", fresh.valueAfter(FIRST_CPU).map(Double::parseDouble))
+                    .add("embedded.api.gateway.second-write.ms", fresh.valueAfter(SECOND).map(Double::parseDouble));
         }
-        figures.report("embedded.api.gateway.first-write.ms", Figures.median(first), "ms");
-        reportIfEveryRunHad(figures, "embedded.api.gateway.first-write.cpu.ms", firstCpu, first.size());
-        reportIfEveryRunHad(figures, "embedded.api.gateway.second-write.ms", second, first.size());
-    }
-
-    private static void reportIfEveryRunHad(Figures figures, String figure, List<Double> values, int runs) {
-        if (values.size() == runs) {
-            figures.report(figure, Figures.median(values), "ms");
-        } else {
-            figures.skip(figure, "not every fresh JVM reported it");
-        }
+        medians.report(figures, "ms");
     }
 
     /** The fresh JVM: an API server, a ConfigMap, then two Gateways; prints the Gateways' figures and stops. */
