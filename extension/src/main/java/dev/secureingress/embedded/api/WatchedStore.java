@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -14,11 +15,13 @@ import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Predicate;
 
 /**
@@ -34,7 +37,10 @@ import java.util.function.Predicate;
  * replaced by a random one before it is stored, sent to the watches and answered.
  *
  * <p>A watch from a resource version ({@code kubectl get -w} watches from the version of the list it printed)
- * begins after it, as on a real API server: the store would first send every stored object as ADDED again.
+ * begins after it, as on a real API server: the store would first send every stored object as ADDED again. It is
+ * also told of the objects deleted since that version (the last {@value #DELETIONS_KEPT} deletions are kept, each with
+ * a resource version of its own), as a real API server's watch cache tells it: a client that watches again after its
+ * watch ended (fabric8's watches and informers do, from the last version they saw) misses no deletion.
  *
  * <p>A written CRD tells the store which custom resource to serve. The store would read it into fabric8's model with
  * a JSON mapper of its own, whose readers a fresh JVM would then build a second time; here it is read with the API
@@ -59,6 +65,15 @@ final class WatchedStore extends KubernetesCrudDispatcher {
     private final ThreadLocal<String[]> replacedUid = new ThreadLocal<>();
     /** Set while {@link #replaceWithStatus} or {@link #createWithStatus} writes: the status in the object is stored too. */
     private final ThreadLocal<Boolean> replacingWithStatus = new ThreadLocal<>();
+    /** How many deletions are kept for the watches that begin after a resource version. */
+    static final int DELETIONS_KEPT = 1024;
+    /** The latest deletions, oldest first. */
+    private final Deque<Deletion> deletions = new ConcurrentLinkedDeque<>();
+
+    /** A deleted object: the resource version of its deletion, its attributes, and its JSON with that version. */
+    private record Deletion(long version, AttributeSet attributes, String object) {
+    }
+
     /** The watches that are open, with the resource each watches. */
     private final Set<EndingBetweenEvents> openWatches = ConcurrentHashMap.newKeySet();
 
@@ -122,14 +137,51 @@ final class WatchedStore extends KubernetesCrudDispatcher {
             stored = value.replace(numbered, "\"" + random + "\"");
         }
         boolean crdWritten = stored != null && path.startsWith(CRD_COLLECTION);
+        // a delete: no new object, the old one leaves the store
+        String deleted = value == null && resource == null && oldAttributes != null ? getMap().get(oldAttributes) : null;
         synchronized (events) {
             // the store reads a written CRD with fabric8's default mapper, a second one; here the server's reads it
             super.processEvent(crdWritten ? NOT_A_CRD_PATH : path, pathAttributes, oldAttributes, resource, stored);
+            if (deleted != null) {
+                remember(oldAttributes, deleted);
+            }
         }
+
         if (crdWritten) {
             expectCustomResource(CustomResourceDefinitionContext.fromCrd(
                     ApiJson.read(stored, CustomResourceDefinition.class)));
         }
+    }
+
+    /** Keeps the deletion of {@code object} for the watches that begin after an earlier resource version. */
+    private void remember(AttributeSet attributes, String object) {
+        long version = requestResourceVersion();
+        String withVersion = object;
+        try {
+            Map<String, Object> parsed = ApiJson.parseObject(object);
+            if (parsed.get("metadata") instanceof Map<?, ?> metadata) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> writable = (Map<String, Object>) metadata;
+                writable.put("resourceVersion", String.valueOf(version));
+                withVersion = ApiJson.write(parsed);
+            }
+        } catch (RuntimeException notAnObject) {
+            return;
+        }
+        deletions.addLast(new Deletion(version, attributes, withVersion));
+        while (deletions.size() > DELETIONS_KEPT) {
+            deletions.pollFirst();
+        }
+    }
+
+    /** What a watch of {@code path} is of: its resource, namespace and selectors, as the store matches objects. */
+    private AttributeSet watched(String path) {
+        AttributeSet query = attributeExtractor.fromPath(path);
+        String fieldSelector = QueryParameters.first(path, "fieldSelector").orElse("");
+        if (fieldSelector.startsWith("metadata.name=") && !fieldSelector.contains(",")) {
+            query = query.add(new Attribute("name", fieldSelector.substring("metadata.name=".length())));
+        }
+        return query;
     }
 
     @Override
@@ -189,6 +241,15 @@ final class WatchedStore extends KubernetesCrudDispatcher {
         public void onOpen(WebSocket webSocket, Response response) {
             socket = webSocket;
             openWatches.add(this);
+            if (watchedFrom > 0) {
+                // first the deletions since that version, then what the store sends
+                AttributeSet query = watched(path);
+                for (Deletion deletion : deletions) {
+                    if (deletion.version() > watchedFrom && deletion.attributes().matches(query)) {
+                        webSocket.send("{\"type\":\"DELETED\",\"object\":" + deletion.object() + "}");
+                    }
+                }
+            }
             super.onOpen(watchedFrom == 0 ? webSocket : new SkippingSeenObjects(webSocket, watchedFrom), response);
         }
 

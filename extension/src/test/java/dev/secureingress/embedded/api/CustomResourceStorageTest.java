@@ -187,6 +187,43 @@ class CustomResourceStorageTest {
     }
 
     @Test
+    void anInformerWhoseWatchTheCrdChangeEndedHearsOfADeletionInBetween() throws Exception {
+        KubernetesClient client = api.inProcessClient();
+        String group = uniqueGroup();
+        CustomResourceDefinition crd = createPets(group);
+        BlockingQueue<String> deleted = new LinkedBlockingQueue<>();
+        SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(pets(group))
+                .inNamespace("default").inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(GenericKubernetesResource pet) {
+                        // the one stored already
+                    }
+
+                    @Override
+                    public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource pet) {
+                        // not updated here
+                    }
+
+                    @Override
+                    public void onDelete(GenericKubernetesResource pet, boolean unknownState) {
+                        deleted.add(pet.getMetadata().getName());
+                    }
+                });
+        try {
+            informer.start().toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            addLegsWithDefault(client, crd);
+            // deleted while the informer has no watch: it hears of it when it lists and watches again
+            client.genericKubernetesResources(pets(group)).inNamespace("default").withName("rex").delete();
+
+            assertThat(deleted.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the deletion the informer heard of")
+                    .isEqualTo("rex");
+            assertThat(informer.getStore().list()).isEmpty();
+        } finally {
+            informer.close();
+        }
+    }
+
+    @Test
     void deletingTheCrdDeletesItsObjectsAndEndsItsWatches() throws Exception {
         String group = uniqueGroup();
         CustomResourceDefinition crd = createPets(group);
