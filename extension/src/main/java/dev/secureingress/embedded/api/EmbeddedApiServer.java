@@ -216,8 +216,11 @@ public final class EmbeddedApiServer implements AutoCloseable {
             try {
                 server = listenOnReservedPort();
             } catch (RuntimeException e) {
-                vertx.close();
-                vertx = null;
+                // a seed that failed meanwhile has already closed the server and its event loops
+                if (vertx != null) {
+                    vertx.close();
+                    vertx = null;
+                }
                 throw e;
             }
             LOG.info("Embedded Kubernetes API server listening on https://{}:{} (HTTPS started in {} ms)", HOST,
