@@ -456,7 +456,7 @@ public final class EmbeddedApiServer implements AutoCloseable {
     private static void seed(ApiRequestDispatcher dispatcher) {
         for (Map<String, Object> crd : GatewayApiCrds.standardChannelObjects()) {
             CrdEstablishment.establish(crd, Clock.systemUTC());
-            dispatcher.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+            dispatcher.create(ApiRequestDispatcher.CRD_COLLECTION, crd);
             for (Object version : (List<?>) ObjectFields.at(crd, "spec", "versions")) {
                 dispatcher.registerCustomResource(new CustomResourceDefinitionContext.Builder()
                         .withGroup((String) ObjectFields.at(crd, "spec", "group"))

@@ -55,7 +55,6 @@ import java.util.function.Predicate;
  */
 final class WatchedStore extends KubernetesCrudDispatcher {
 
-    private static final String CRD_COLLECTION = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
     /** What the store is told a written CRD's path is, so that it leaves the CRD to {@link #processEvent}. */
     private static final String NOT_A_CRD_PATH = "";
 
@@ -136,7 +135,7 @@ final class WatchedStore extends KubernetesCrudDispatcher {
             resource.getMetadata().setUid(random);
             stored = value.replace(numbered, "\"" + random + "\"");
         }
-        boolean crdWritten = stored != null && path.startsWith(CRD_COLLECTION);
+        boolean crdWritten = stored != null && path.startsWith(ApiRequestDispatcher.CRD_COLLECTION);
         // a delete: no new object, the old one leaves the store
         String deleted = value == null && resource == null && oldAttributes != null ? getMap().get(oldAttributes) : null;
         synchronized (events) {
